@@ -1,0 +1,51 @@
+import { AppError } from "./errors";
+
+export type ParseBodyOptions = {
+  /** Largest accepted body in bytes. */
+  maxBytes?: number;
+};
+
+const DEFAULT_MAX_BYTES = 100 * 1024;
+
+/**
+ * Reads a JSON body with a size cap. Throws AppError 413 when too big, 415 when not JSON and
+ * 400 when the JSON is malformed. The result is `unknown`: parse it with a zod schema.
+ */
+export async function parseBody(req: Request, { maxBytes = DEFAULT_MAX_BYTES }: ParseBodyOptions = {}): Promise<unknown> {
+  const contentType = req.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new AppError({ code: "unsupported_media_type", message: "Send the body as JSON (Content-Type: application/json)" });
+  }
+  const text = await readText(req, maxBytes);
+  if (text.trim() === "") throw new AppError({ code: "bad_request", message: "The request body is empty" });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError({ code: "bad_request", message: "The request body is not valid JSON" });
+  }
+}
+
+/** Reads the raw body, stopping as soon as it passes maxBytes (the rest is never buffered). */
+export async function readText(req: Request, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(maxBytes: number) {
+  return new AppError({ code: "payload_too_large", message: `The request body is larger than ${Math.floor(maxBytes / 1024)} KB` });
+}
