@@ -1,0 +1,46 @@
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+// Browsers cannot be downloaded here: Playwright drives Debian's Chromium.
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const port = Number(process.env.E2E_PORT ?? 3210);
+// A fresh embedded database per run keeps the journeys independent of earlier runs.
+const dataDir = process.env.E2E_DB_DIR ?? path.join(mkdtempSync(path.join(tmpdir(), "switchboard-e2e-")), "pglite");
+process.env.E2E_DB_DIR = dataDir;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  webServer: {
+    command: "node_modules/.bin/tsx scripts/start.ts",
+    url: `http://localhost:${port}/api/health`,
+    timeout: 420_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+    env: {
+      PORT: String(port),
+      EMBEDDED_DB_DIR: dataDir,
+      NEXTAUTH_SECRET: "e2e-secret-that-is-long-enough-0123456789",
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      LOG_LEVEL: "warn",
+    },
+  },
+});
