@@ -32,7 +32,7 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     timeout: 420_000,
     reuseExistingServer: false,
-    stdout: "pipe",
+    stdout: "ignore",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     env: {

@@ -17,6 +17,8 @@ if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".e
 const port = process.env.PORT ?? "3000";
 process.env.PORT = port;
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+// No network here or on many servers: never phone home.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 let embedded: EmbeddedDatabase | null = null;
 let server: ChildProcess | null = null;
