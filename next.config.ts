@@ -8,6 +8,8 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // Benchmarks and parallel test runs build into their own folder (NEXT_DIST_DIR).
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   // Server-only packages that must not be bundled (WASM, worker threads, native pools).
   serverExternalPackages: ["@electric-sql/pglite", "pg", "pg-boss", "pino"],

@@ -10,7 +10,20 @@ const envSchema = z.object({
     .string({ error: "is required: a random string of at least 32 characters (openssl rand -base64 32)" })
     .min(32, "must be at least 32 characters"),
   NEXTAUTH_URL: z.url("must be the public base URL of the app, e.g. https://inbox.example.com").optional(),
+  ENCRYPTION_KEY: z
+    .string({ error: "is required: 32 random bytes, base64 (openssl rand -base64 32)" })
+    .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 random bytes, base64-encoded"),
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 random bytes, base64-encoded")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GRAPH_API_URL: z.url("must be a URL, e.g. https://graph.facebook.com").default("https://graph.facebook.com"),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v24.0").default("v24.0"),
+  TWILIO_API_URL: z.url("must be a URL, e.g. https://api.twilio.com").default("https://api.twilio.com"),
+  META_APP_SECRET: z.string().min(16, "must be the Meta app secret (App settings → Basic)").optional(),
+  META_VERIFY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  RUN_WORKERS: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
   INVITE_TTL_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(72),
 });
 

@@ -27,7 +27,8 @@ let stopping = false;
 async function main() {
   if (!process.env.DATABASE_URL) {
     const dataDir = process.env.EMBEDDED_DB_DIR ?? path.join(root, ".data", "pglite");
-    ensureLocalSecrets(path.join(root, ".data"));
+    // Secrets live beside the database they protect: .data/secrets.json by default.
+    ensureLocalSecrets(path.dirname(path.resolve(dataDir)));
     log(`starting the embedded database in ${path.relative(root, dataDir) || dataDir}`);
     embedded = await startEmbeddedDatabase({ dataDir, port: Number(process.env.EMBEDDED_DB_PORT ?? 0) });
     process.env.DATABASE_URL = embedded.url;
@@ -56,24 +57,34 @@ async function main() {
   });
 }
 
-/** Generates NEXTAUTH_SECRET once for a local install and keeps it in .data/ across restarts. */
+/**
+ * Generates NEXTAUTH_SECRET and ENCRYPTION_KEY once for a local install and keeps them in
+ * .data/ across restarts (losing ENCRYPTION_KEY would make stored channel tokens unreadable).
+ */
 function ensureLocalSecrets(dataRoot: string) {
-  if (process.env.NEXTAUTH_SECRET) return;
+  if (process.env.NEXTAUTH_SECRET && process.env.ENCRYPTION_KEY) return;
   mkdirSync(dataRoot, { recursive: true });
   const file = path.join(dataRoot, "secrets.json");
   let secrets: Record<string, string> = {};
   if (existsSync(file)) secrets = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  if (!secrets.NEXTAUTH_SECRET) {
-    secrets.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    log("generated a local NEXTAUTH_SECRET in .data/secrets.json (set your own in production)");
+  const generated = {
+    NEXTAUTH_SECRET: () => randomBytes(32).toString("base64url"),
+    ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
+  };
+  let changed = false;
+  for (const [name, make] of Object.entries(generated)) {
+    if (process.env[name] || secrets[name]) continue;
+    secrets[name] = make();
+    changed = true;
+    log(`generated a local ${name} in .data/secrets.json (set your own in production)`);
   }
+  if (changed) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   for (const [key, value] of Object.entries(secrets)) process.env[key] ??= value;
 }
 
 /** A build is needed when there is none, or when a source file is newer than it. */
 function needsBuild() {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
   const sources = ["app", "components", "lib", "public", "next.config.ts", "package.json", "postcss.config.mjs", "prisma/schema.prisma"];

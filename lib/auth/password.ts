@@ -24,13 +24,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, saltText, keyText] = stored.split("$");
   if (scheme !== "scrypt" || !saltText || !keyText) return false;
   const expected = Buffer.from(keyText, "base64url");
-  const key = await scrypt(password, Buffer.from(saltText, "base64url"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: MAX_MEMORY,
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  if (expected.length === 0) return false;
+  try {
+    const key = await scrypt(password, Buffer.from(saltText, "base64url"), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: MAX_MEMORY,
+    });
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    // Invalid or oversized scrypt parameters in the stored hash: malformed, never a match.
+    return false;
+  }
 }
 
 /** A hash of a random password, to spend the same time when the email is unknown. */

@@ -19,9 +19,22 @@ function createClient() {
 type Client = ReturnType<typeof createClient>;
 const globalForPrisma = globalThis as unknown as { switchboardPrisma?: Client };
 
-/** The one Prisma client. A globalThis singleton so dev reloads do not open new pools. */
-export const prisma: Client = globalForPrisma.switchboardPrisma ?? createClient();
-globalForPrisma.switchboardPrisma = prisma;
+function getClient(): Client {
+  return (globalForPrisma.switchboardPrisma ??= createClient());
+}
+
+/**
+ * The one Prisma client. A globalThis singleton so dev reloads do not open new pools. Created
+ * on first use, so importing this module (e.g. while `next build` collects route config)
+ * needs no DATABASE_URL.
+ */
+export const prisma = new Proxy({} as Client, {
+  get(_target, property) {
+    const client = getClient();
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
 
 export type Db = Client;
 export type TransactionClient = Parameters<Parameters<Client["$transaction"]>[0]>[0];

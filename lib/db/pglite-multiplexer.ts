@@ -69,7 +69,10 @@ export class PgliteMultiplexer {
 
   private accept(socket: Socket) {
     if (this.connections.size >= this.maxConnections) {
-      socket.end(errorResponse("53300", "too many connections to the embedded database"));
+      // Close our side fully once the error is flushed: a client that never closes its end
+      // would otherwise keep server.close() in stop() waiting forever.
+      socket.on("error", () => socket.destroy());
+      socket.end(errorResponse("53300", "too many connections to the embedded database"), () => socket.destroy());
       return;
     }
     socket.setNoDelay(true);
@@ -86,10 +89,9 @@ export class PgliteMultiplexer {
     this.queue.length = 0;
     this.queue.push(...remaining);
     if (this.owner === connection) {
-      // A client that vanished mid-transaction must not leave the backend blocked.
-      await this.db.runExclusive(async () => {
-        if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
-      });
+      // A client that vanished mid-transaction must not leave the backend blocked. Not inside
+      // runExclusive: exec() takes PGlite's query lock itself, so nesting it would deadlock.
+      if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
       this.owner = null;
     }
     void this.drain();

@@ -25,11 +25,19 @@ export async function parseBody(req: Request, { maxBytes = DEFAULT_MAX_BYTES }: 
   }
 }
 
-/** Reads the raw body, stopping as soon as it passes maxBytes (the rest is never buffered). */
+/** Reads the raw body as text, stopping as soon as it passes maxBytes. */
 export async function readText(req: Request, maxBytes: number): Promise<string> {
+  return (await readBytes(req, maxBytes)).toString("utf8");
+}
+
+/**
+ * Reads the raw body bytes (webhook signatures are computed over these exact bytes), stopping
+ * as soon as it passes maxBytes: the rest is never buffered. Throws AppError 413.
+ */
+export async function readBytes(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -43,9 +51,10 @@ export async function readText(req: Request, maxBytes: number): Promise<string> 
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(maxBytes: number) {
-  return new AppError({ code: "payload_too_large", message: `The request body is larger than ${Math.floor(maxBytes / 1024)} KB` });
+  const limit = maxBytes >= 1024 * 1024 ? `${Math.floor(maxBytes / 1024 / 1024)} MB` : `${Math.floor(maxBytes / 1024)} KB`;
+  return new AppError({ code: "payload_too_large", message: `The request body is larger than ${limit}` });
 }

@@ -61,7 +61,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const record = current as { code?: unknown; cause?: unknown; message?: unknown; kind?: unknown };
     if (typeof record.code === "string" && UNAVAILABLE_CODES.has(record.code)) return true;
     if (record.kind === "DatabaseNotReachable" || record.kind === "ConnectionClosed") return true;
-    if (typeof record.message === "string" && /ECONNREFUSED|Connection terminated|connect ECONNRESET|DatabaseNotReachable/.test(record.message)) return true;
+    if (typeof record.message === "string" && /ECONNREFUSED|Connection terminated|connect ECONNRESET|DatabaseNotReachable|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/.test(record.message)) return true;
     current = record.cause;
   }
   return false;

@@ -1,0 +1,37 @@
+import "server-only";
+import pg from "pg";
+
+// A plain `pg` pool for the few hot paths where Prisma's interactive transactions cost too much
+// (webhook ingestion: one INSERT + one job in one transaction) and for pg-boss.
+
+const globalForPg = globalThis as unknown as { switchboardPgPool?: pg.Pool };
+
+export function getPgPool(): pg.Pool {
+  if (!globalForPg.switchboardPgPool) {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) throw new Error("DATABASE_URL is not set");
+    const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5000 });
+    // An idle client that loses its connection must not crash the process.
+    pool.on("error", () => undefined);
+    globalForPg.switchboardPgPool = pool;
+  }
+  return globalForPg.switchboardPgPool;
+}
+
+export type SqlClient = pg.PoolClient;
+
+/** Runs fn in one transaction on one pooled connection; rolls back on any error. */
+export async function withPgTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await getPgPool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

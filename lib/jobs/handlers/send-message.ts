@@ -1,0 +1,87 @@
+import "server-only";
+import { z } from "zod";
+import { prisma } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
+import { ProviderError } from "@/lib/channels/provider-error";
+import { sendViaChannel } from "@/lib/channels/send-via-channel";
+import type { OutboundMessage } from "@/lib/channels/types";
+import { addTraces, applyPendingStatuses } from "@/lib/inbox/ingest/apply-event";
+
+export const sendMessagePayload = z.object({ messageId: z.string().min(1) });
+
+const storedOutbound = z.object({ outbound: z.custom<OutboundMessage>((value) => typeof value === "object" && value !== null && "type" in value) });
+
+type Meta = { retryCount: number; retryLimit: number };
+
+/**
+ * Job: send one pending outbound message through its channel. Idempotent: a message that has a
+ * provider id or is no longer pending is never sent again. Provider errors decide the outcome:
+ * retry → throw (pg-boss backs off); reauth → channel marked "needs re-auth", message failed;
+ * permanent → message failed with the provider's reason, shown in the inbox.
+ */
+export async function handleSendMessage(data: unknown, meta: Meta = { retryCount: 0, retryLimit: 0 }) {
+  const { messageId } = sendMessagePayload.parse(data);
+  const message = await prisma.message.findUnique({
+    where: { id: messageId },
+    select: {
+      id: true, workspaceId: true, status: true, externalId: true, content: true, messageTag: true,
+      idempotencyKey: true, replyToExternalId: true,
+      conversation: { select: { contact: { select: { externalId: true } } } },
+      channel: { select: { id: true, type: true, status: true, credentialsEncrypted: true } },
+    },
+  });
+  if (!message || message.externalId || message.status !== "pending") return { skipped: true };
+
+  if (message.channel.status === "needs_reauth" || message.channel.status === "disconnected") {
+    await markFailed(message.id, message.workspaceId, "channel_unavailable", "The channel needs to be reconnected before messages can be sent");
+    return { failed: true };
+  }
+
+  const { outbound } = storedOutbound.parse(message.content);
+  try {
+    const result = await sendViaChannel({
+      channel: message.channel,
+      to: message.conversation.contact.externalId,
+      message: outbound,
+      options: {
+        idempotencyKey: message.idempotencyKey ?? message.id,
+        messageTag: message.messageTag === "HUMAN_AGENT" ? "HUMAN_AGENT" : undefined,
+        replyToExternalId: message.replyToExternalId ?? undefined,
+      },
+    });
+    const delivered = message.channel.type === "sandbox";
+    await prisma.$transaction(async (tx) => {
+      // The provider id can already be there when an echo arrived first: keep that one.
+      const { count } = await tx.message.updateMany({
+        where: { id: message.id, externalId: null },
+        data: { externalId: result.externalId, status: delivered ? "delivered" : "sent", statusAt: new Date(), sentAt: new Date(), errorCode: null, errorMessage: null },
+      });
+      if (count === 0) {
+        await tx.message.updateMany({ where: { id: message.id, status: "pending" }, data: { status: "sent", sentAt: new Date() } });
+      }
+      await applyPendingStatuses(tx, message.channel.id, result.externalId);
+      await addTraces(tx, message.workspaceId, message.id, null, [{ step: delivered ? "delivered" : "sent", detail: { externalId: result.externalId } }]);
+    });
+    return { externalId: result.externalId };
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    await prisma.$transaction((tx) =>
+      addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_error", detail: { kind: error.kind, code: error.code, reason: error.reason, attempt: meta.retryCount + 1 } }]),
+    );
+    if (error.kind === "retry" && meta.retryCount < meta.retryLimit) throw error;
+    if (error.kind === "reauth") {
+      await prisma.channel.update({ where: { id: message.channel.id }, data: { status: "needs_reauth" } });
+      logger.warn({ channelId: message.channel.id, code: error.code }, "channel needs re-auth");
+    }
+    const reason = error.kind === "retry" ? `${error.reason} (gave up after ${meta.retryCount + 1} attempts)` : error.reason;
+    await markFailed(message.id, message.workspaceId, error.code, reason);
+    return { failed: true };
+  }
+}
+
+async function markFailed(messageId: string, workspaceId: string, code: string, reason: string) {
+  await prisma.$transaction(async (tx) => {
+    await tx.message.update({ where: { id: messageId }, data: { status: "failed", errorCode: code, errorMessage: reason, statusAt: new Date() } });
+    await addTraces(tx, workspaceId, messageId, null, [{ step: "failed", detail: { code, reason } }]);
+  });
+}
