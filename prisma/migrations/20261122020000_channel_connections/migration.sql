@@ -1,3 +1,8 @@
+-- AlterTable
+ALTER TABLE "Channel" ADD COLUMN     "statusReason" TEXT,
+ADD COLUMN     "subscriptionCheckedAt" TIMESTAMP(3),
+ADD COLUMN     "tokenExpiresAt" TIMESTAMP(3);
+
 -- CreateTable
 CREATE TABLE "MetaUserToken" (
     "id" TEXT NOT NULL,
