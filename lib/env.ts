@@ -21,9 +21,13 @@ const envSchema = z.object({
   GRAPH_API_URL: z.url("must be a URL, e.g. https://graph.facebook.com").default("https://graph.facebook.com"),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v24.0").default("v24.0"),
   TWILIO_API_URL: z.url("must be a URL, e.g. https://api.twilio.com").default("https://api.twilio.com"),
+  META_APP_ID: z.string().regex(/^\d{5,25}$/, "must be the numeric Meta App ID (App settings → Basic)").optional(),
   META_APP_SECRET: z.string().min(16, "must be the Meta app secret (App settings → Basic)").optional(),
+  META_LOGIN_CONFIG_ID: z.string().regex(/^\d{5,25}$/, "must be the numeric configuration ID (Facebook Login for Business → Configurations)").optional(),
+  FACEBOOK_DIALOG_URL: z.url("must be a URL, e.g. https://www.facebook.com").default("https://www.facebook.com"),
   META_VERIFY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RUN_WORKERS: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
+  CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   INVITE_TTL_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(72),
 });
 

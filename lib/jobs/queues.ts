@@ -14,6 +14,20 @@ export const queues = {
     name: "contact-profile",
     options: { name: "contact-profile", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
   },
+  refreshTokens: {
+    name: "tokens-refresh",
+    options: { name: "tokens-refresh", retryLimit: 2, retryDelay: 300, retryBackoff: false, expireInSeconds: 600 },
+  },
+  watchSubscriptions: {
+    name: "channels-watchdog",
+    options: { name: "channels-watchdog", retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 600 },
+  },
 } satisfies Record<string, { name: string; options: PgBoss.Queue & { deadLetter?: string } }>;
+
+/** Recurring jobs (cron syntax, UTC). pg-boss stores schedules, so any one process defines them. */
+export const schedules = [
+  { queue: "tokens-refresh", cron: "17 3 * * *" },
+  { queue: "channels-watchdog", cron: "*/15 * * * *" },
+] as const;
 
 export type QueueName = (typeof queues)[keyof typeof queues]["name"];

@@ -2,6 +2,7 @@ import "server-only";
 import { logger } from "@/lib/logger";
 import { getBoss, stopBoss } from "./boss";
 import { registry } from "./registry";
+import { schedules } from "./queues";
 
 let started = false;
 
@@ -15,6 +16,7 @@ export async function startWorkers(): Promise<void> {
   if (started) return;
   started = true;
   const boss = await getBoss();
+  for (const { queue, cron } of schedules) await boss.schedule(queue, cron, {}, { tz: "UTC" });
   for (const [queue, { handler, batchSize, concurrency }] of Object.entries(registry)) {
     for (let i = 0; i < concurrency; i++) {
       await boss.work(queue, { batchSize, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {

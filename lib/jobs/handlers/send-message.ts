@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { prisma } from "@/lib/db/client";
-import { logger } from "@/lib/logger";
+import { markChannelNeedsReauth } from "@/lib/channels/lifecycle/mark-needs-reauth";
 import { ProviderError } from "@/lib/channels/provider-error";
 import { sendViaChannel } from "@/lib/channels/send-via-channel";
 import type { OutboundMessage } from "@/lib/channels/types";
@@ -69,10 +69,7 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
       addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_error", detail: { kind: error.kind, code: error.code, reason: error.reason, attempt: meta.retryCount + 1 } }]),
     );
     if (error.kind === "retry" && meta.retryCount < meta.retryLimit) throw error;
-    if (error.kind === "reauth") {
-      await prisma.channel.update({ where: { id: message.channel.id }, data: { status: "needs_reauth" } });
-      logger.warn({ channelId: message.channel.id, code: error.code }, "channel needs re-auth");
-    }
+    if (error.kind === "reauth") await markChannelNeedsReauth({ channelId: message.channel.id, reason: error.reason, code: error.code });
     const reason = error.kind === "retry" ? `${error.reason} (gave up after ${meta.retryCount + 1} attempts)` : error.reason;
     await markFailed(message.id, message.workspaceId, error.code, reason);
     return { failed: true };
