@@ -16,13 +16,15 @@ export type AppShellProps = {
   workspaces: WorkspaceSummary[];
   user: { name: string; email: string };
   children: ReactNode;
+  /** Shown above the page on every screen (channel alerts). */
+  banner?: ReactNode;
 };
 
 /**
  * The signed-in frame: a fixed sidebar on large screens; on phones a top bar whose menu
  * button opens the same sidebar as a drawer (one copy in the DOM, so test ids stay unique).
  */
-export function AppShell({ workspace, role, workspaces, user, children }: AppShellProps) {
+export function AppShell({ workspace, role, workspaces, user, children, banner }: AppShellProps) {
   const [isNavOpen, setIsNavOpen] = useState(false);
   const closeButtonRef = useRef<HTMLButtonElement>(null);
   const menuButtonRef = useRef<HTMLButtonElement>(null);
@@ -100,6 +102,7 @@ export function AppShell({ workspace, role, workspaces, user, children }: AppShe
       </aside>
 
       <div className="lg:pl-64">
+        {banner}
         <main className="mx-auto w-full max-w-6xl px-4 py-6 sm:px-6 lg:px-10 lg:py-10">{children}</main>
       </div>
     </div>
