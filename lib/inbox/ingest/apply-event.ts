@@ -180,7 +180,8 @@ export type ApplyStatusOptions = {
  * in PendingStatus and applied when the message gets that provider id.
  */
 export async function applyStatus({ tx, channelId, externalId, status, at, error }: ApplyStatusOptions): Promise<ApplyResult> {
-  const errorMessage = error ? [error.title, error.message, error.details].filter(Boolean).join(" — ") : null;
+  // Meta often repeats the title as the message ("Re-engagement message"): say it once.
+  const errorMessage = error ? [...new Set([error.title, error.message, error.details].filter(Boolean))].join(" — ") : null;
   const updated = await tx.$queryRaw<{ id: string; workspaceId: string }[]>`
     UPDATE "Message" SET status = ${status}::"DeliveryStatus", "statusAt" = ${at},
       "errorCode" = ${error?.code ?? null}, "errorMessage" = ${errorMessage}, "updatedAt" = now()
@@ -332,10 +333,15 @@ async function insertMessage(tx: TransactionClient, options: InsertMessageOption
 
 type TraceInput = { step: string; detail?: unknown };
 
+/**
+ * Appends steps to a message's trace. Steps written together get increasing timestamps (1 ms
+ * apart): now() is the transaction's start time, so it would give them all the same moment.
+ */
 export async function addTraces(tx: TransactionClient, workspaceId: string, messageId: string | null, webhookEventId: string | null, traces: TraceInput[]) {
-  for (const trace of traces) {
+  const base = Date.now();
+  for (const [index, trace] of traces.entries()) {
     await tx.$executeRaw`
-      INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", "webhookEventId", step, detail)
-      VALUES (${randomUUID()}, ${workspaceId}, ${messageId}, ${webhookEventId}, ${trace.step}, ${JSON.stringify(trace.detail ?? null)}::jsonb)`;
+      INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", "webhookEventId", step, detail, "createdAt")
+      VALUES (${randomUUID()}, ${workspaceId}, ${messageId}, ${webhookEventId}, ${trace.step}, ${JSON.stringify(trace.detail ?? null)}::jsonb, ${new Date(base + index)})`;
   }
 }

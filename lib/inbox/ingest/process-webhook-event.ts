@@ -39,7 +39,7 @@ export async function processWebhookEvent(eventId: string): Promise<ProcessResul
   let routed = 0;
   let routedChannel: IngestChannel | null = null;
   for (const internal of parsed.events) {
-    const channel = await resolveChannel({ channels, provider: event.provider, endpointChannelId: event.channelId, internal });
+    const channel = await resolveChannel({ channels, provider: event.provider, endpointChannelId: event.channelId, endpointWorkspaceId: event.workspaceId, internal });
     if (!channel) {
       ignored.push({ reason: `no connected channel for account ${internal.accountId}`, path: internal.kind });
       continue;
@@ -72,6 +72,7 @@ type ResolveChannelOptions = {
   channels: Map<string, IngestChannel | null>;
   provider: keyof typeof CHANNEL_TYPE;
   endpointChannelId: string | null;
+  endpointWorkspaceId: string | null;
   internal: InternalEvent;
 };
 
@@ -80,7 +81,7 @@ type ResolveChannelOptions = {
  * their channel, but one WABA can deliver for several numbers: the event's phone number id /
  * sender decides, falling back to the endpoint's channel when it has no external id yet.
  */
-async function resolveChannel({ channels, provider, endpointChannelId, internal }: ResolveChannelOptions): Promise<IngestChannel | null> {
+async function resolveChannel({ channels, provider, endpointChannelId, endpointWorkspaceId, internal }: ResolveChannelOptions): Promise<IngestChannel | null> {
   const type: ChannelType = CHANNEL_TYPE[provider];
   const key = `${type}:${internal.accountId}`;
   if (channels.has(key)) return channels.get(key) ?? null;
@@ -88,8 +89,13 @@ async function resolveChannel({ channels, provider, endpointChannelId, internal 
   if (type === "sandbox") {
     channel = endpointChannelId ? await prisma.channel.findFirst({ where: { id: endpointChannelId, type }, select: { id: true, workspaceId: true, type: true } }) : null;
   } else {
+    // A per-channel endpoint (WhatsApp, Twilio) is signed with that channel's own secret, which
+    // its workspace controls: it may only reach channels of the same workspace, or anyone could
+    // sign a delivery naming another tenant's number. Instagram's endpoint is signed by the
+    // platform's Meta app and routes across workspaces.
+    const scope = provider === "instagram" ? {} : { workspaceId: endpointWorkspaceId ?? "" };
     channel = await prisma.channel.findFirst({
-      where: { type, externalId: internal.accountId, status: { not: "disconnected" } },
+      where: { type, externalId: internal.accountId, status: { not: "disconnected" }, ...scope },
       select: { id: true, workspaceId: true, type: true },
     });
     if (!channel && endpointChannelId && internal.kind === "template_status") {
