@@ -26,6 +26,7 @@ export const authOptions: NextAuthOptions = {
         const headers = new Headers(Object.entries(req.headers ?? {}).map(([k, v]): [string, string] => [k, String(v)]));
         try {
           await consumeRateLimit({ limiter: "signIn", key: `${email}|${clientAddress(headers)}` });
+          await consumeRateLimit({ limiter: "signInAccount", key: email });
         } catch (error) {
           if (error instanceof AppError) throw new Error("rate_limited");
           throw error;

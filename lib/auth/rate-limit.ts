@@ -6,6 +6,9 @@ import { AppError } from "@/lib/http/errors";
 // deployment keeps them per instance, which still bounds guessing per instance.
 const limiters = {
   signIn: new RateLimiterMemory({ keyPrefix: "sign-in", points: 10, duration: 15 * 60 }),
+  // The client address comes from X-Forwarded-For, which a client can forge: this per-account
+  // ceiling bounds guessing however many addresses an attacker claims to have.
+  signInAccount: new RateLimiterMemory({ keyPrefix: "sign-in-account", points: 50, duration: 60 * 60 }),
   signUp: new RateLimiterMemory({ keyPrefix: "sign-up", points: 20, duration: 60 * 60 }),
 };
 

@@ -66,6 +66,12 @@ describe("getEnv", () => {
     ["INVITE_TTL_HOURS", "0", ""],
     ["INVITE_TTL_HOURS", "721", ""],
     ["INVITE_TTL_HOURS", "soon", ""],
+    ["GRAPH_API_URL", "graph.facebook.com", "must be a URL"],
+    ["GRAPH_API_VERSION", "24", "must look like v24.0"],
+    ["TWILIO_API_URL", "twilio", "must be a URL"],
+    ["META_APP_SECRET", "short", "must be the Meta app secret"],
+    ["META_VERIFY_TOKEN", "short", "must be at least 16 characters"],
+    ["RUN_WORKERS", "yes", "must be true or false"],
   ])("names %s in the error when it is %j", (name, value, hint) => {
     const message = errorOf({ ...valid, [name]: value });
     expect(message).toContain(`- ${name}: ${hint}`);
