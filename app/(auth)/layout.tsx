@@ -8,6 +8,14 @@ export default function AuthLayout({ children }: { children: React.ReactNode }) 
         <Logo className="text-lg" />
       </Link>
       <main className="flex w-full justify-center">{children}</main>
+      <footer className="mt-8 flex gap-6 text-sm text-slate-500">
+        <Link href="/privacy" className="hover:text-slate-800">
+          Privacy
+        </Link>
+        <Link href="/terms" className="hover:text-slate-800">
+          Terms
+        </Link>
+      </footer>
     </div>
   );
 }

@@ -6,13 +6,13 @@ import { readCredentials } from "@/lib/channels/credentials";
 import { buildGraphUrl } from "@/lib/channels/config";
 import { requestProvider } from "@/lib/channels/http";
 import { classifyGraphError, ProviderError } from "@/lib/channels/provider-error";
+import { PAGE_SUBSCRIBED_FIELDS_PARAM } from "@/lib/meta/subscribed-fields";
 import { markChannelNeedsReauth } from "./mark-needs-reauth";
 
 const subscribedAppsSchema = z.object({ data: z.array(z.object({ id: z.string().optional(), name: z.string().optional() }).passthrough()) });
 
 // Meta silently unsubscribes an endpoint that failed for too long. Every 15 minutes each
 // connected Page (Instagram) and WABA (WhatsApp) is checked and re-subscribed when needed.
-const INSTAGRAM_FIELDS = "messages,messaging_postbacks,messaging_optins,message_reactions,messaging_seen,message_echoes";
 
 export type SubscriptionCheck = { channelId: string; result: "subscribed" | "resubscribed" | "needs_reauth" | "error"; reason?: string };
 
@@ -68,7 +68,7 @@ function subscriptionTarget(channel: ChannelRow): { objectId: string; token: str
   if (!channel.credentialsEncrypted) return null;
   if (channel.type === "instagram") {
     const { pageId, pageAccessToken } = readCredentials("instagram", channel.credentialsEncrypted);
-    return { objectId: pageId, token: pageAccessToken, fields: INSTAGRAM_FIELDS };
+    return { objectId: pageId, token: pageAccessToken, fields: PAGE_SUBSCRIBED_FIELDS_PARAM };
   }
   const { wabaId, accessToken } = readCredentials("whatsapp_cloud", channel.credentialsEncrypted);
   return { objectId: wabaId, token: accessToken };
