@@ -2,16 +2,22 @@ import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { E2E_META_APP } from "./tests/e2e/global-setup";
 
 // Browsers cannot be downloaded here: Playwright drives Debian's Chromium.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const port = Number(process.env.E2E_PORT ?? 3210);
+// The fake Graph API / Twilio server started by tests/e2e/global-setup.ts; derived from the app
+// port so parallel runs on different E2E_PORTs do not collide (3210 → 3499).
+const fakePort = Number(process.env.E2E_FAKE_PORT ?? port + 289);
+process.env.E2E_FAKE_PORT = String(fakePort);
 // A fresh embedded database per run keeps the journeys independent of earlier runs.
 const dataDir = process.env.E2E_DB_DIR ?? path.join(mkdtempSync(path.join(tmpdir(), "switchboard-e2e-")), "pglite");
 process.env.E2E_DB_DIR = dataDir;
 
 export default defineConfig({
   testDir: "tests/e2e",
+  globalSetup: "./tests/e2e/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -41,6 +47,12 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-secret-that-is-long-enough-0123456789",
       NEXTAUTH_URL: `http://localhost:${port}`,
       LOG_LEVEL: "warn",
+      GRAPH_API_URL: `http://127.0.0.1:${fakePort}/graph`,
+      TWILIO_API_URL: `http://127.0.0.1:${fakePort}/twilio`,
+      // "Connect Instagram": the platform's Meta app and the Facebook Login dialog, both on the fake.
+      META_APP_ID: E2E_META_APP.appId,
+      META_APP_SECRET: E2E_META_APP.appSecret,
+      FACEBOOK_DIALOG_URL: `http://127.0.0.1:${fakePort}/facebook`,
     },
   },
 });

@@ -6,6 +6,7 @@ export async function listChannels(workspaceId: string) {
   return prisma.channel.findMany({
     where: { workspaceId },
     orderBy: { createdAt: "asc" },
-    select: { id: true, type: true, name: true, status: true, externalId: true, createdAt: true },
+    // settings holds display data only (display number, verified name); secrets live encrypted.
+    select: { id: true, type: true, name: true, status: true, statusReason: true, externalId: true, settings: true, tokenExpiresAt: true, createdAt: true },
   });
 }

@@ -8,21 +8,21 @@ import { receiveMetaWebhook } from "./receive-meta-webhook";
 import { receiveTwilioWebhook } from "./receive-twilio-webhook";
 
 // The provider-facing endpoints. Each resolves its secret, then hands over to the verifier.
-// Unknown channels answer 404 before the body is read; a channel whose credentials cannot
-// be read answers 404 too (fail closed: nothing unverifiable is ever stored).
+// Unknown channels answer 404 before the body is read, and so do disconnected ones (their
+// credentials are deleted): fail closed, nothing unverifiable is ever stored.
 
 export type EndpointOptions = { req: Request; channelId: string };
 
 export async function answerWhatsAppVerification({ req, channelId }: EndpointOptions): Promise<Response> {
   const channel = await getWebhookChannel({ channelId, type: "whatsapp_cloud" });
-  if (!channel) throw notFound();
+  if (!channel?.credentialsEncrypted) throw notFound();
   const { verifyToken } = readCredentials("whatsapp_cloud", channel.credentialsEncrypted);
   return challengeResponse(req, verifyToken);
 }
 
 export async function receiveWhatsAppDelivery({ req, channelId }: EndpointOptions): Promise<Response> {
   const channel = await getWebhookChannel({ channelId, type: "whatsapp_cloud" });
-  if (!channel) throw notFound();
+  if (!channel?.credentialsEncrypted) throw notFound();
   const { appSecret } = readCredentials("whatsapp_cloud", channel.credentialsEncrypted);
   return receiveMetaWebhook({ req, provider: "whatsapp_cloud", expectedObject: "whatsapp_business_account", appSecret, channelId, workspaceId: channel.workspaceId });
 }
@@ -47,7 +47,7 @@ export type TwilioEndpointOptions = EndpointOptions & { kind: "inbound" | "statu
 
 export async function receiveTwilioDelivery({ req, channelId, kind }: TwilioEndpointOptions): Promise<Response> {
   const channel = await getWebhookChannel({ channelId, type: "twilio_whatsapp" });
-  if (!channel) throw notFound();
+  if (!channel?.credentialsEncrypted) throw notFound();
   const { authToken } = readCredentials("twilio_whatsapp", channel.credentialsEncrypted);
   return receiveTwilioWebhook({ req, kind, channelId, workspaceId: channel.workspaceId, authToken });
 }

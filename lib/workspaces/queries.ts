@@ -98,15 +98,6 @@ export function apiKeysQuery(slug: string) {
   });
 }
 
-export function channelsQuery(slug: string) {
-  return queryOptions({
-    queryKey: workspaceKeys.channels(slug),
-    queryFn: ({ signal }) =>
-      fetchJson("/api/channels", { signal, headers: { "X-Workspace": slug }, schema: z.object({ channels: z.array(channelSchema) }) }),
-    select: (data) => data.channels,
-  });
-}
-
 /** Mutation requests, so components never build URLs themselves. */
 export const workspaceApi = {
   createWorkspace: (name: string) =>

@@ -12,10 +12,11 @@ import type { AddressInfo } from "node:net";
 //   process.env.GRAPH_API_URL = fake.graphUrl; process.env.TWILIO_API_URL = fake.twilioUrl;
 //   fake.registerToken("EAA-test");
 //
-// Meta lives under `${url}/graph/{version}/…`, Twilio under `${url}/twilio/2010-04-01/…`.
+// Meta lives under `${url}/graph/{version}/…`, Twilio under `${url}/twilio/2010-04-01/…`, and
+// the Facebook Login dialog under `${url}/facebook/{version}/dialog/oauth` (FACEBOOK_DIALOG_URL).
 
 export type RecordedRequest = {
-  provider: "graph" | "twilio" | "unknown";
+  provider: "graph" | "twilio" | "facebook" | "unknown";
   method: string;
   /** Path below the provider prefix, e.g. `/v24.0/106540352242922/messages`. */
   path: string;
@@ -44,9 +45,23 @@ export type FailRule = {
 
 export type DelayRule = { match?: (request: RecordedRequest) => boolean; ms: number; times?: number };
 
-export type TokenInfo = { type?: "USER" | "PAGE" | "SYSTEM_USER"; appId?: string; userId?: string };
+export type TokenInfo = { type?: "USER" | "PAGE" | "SYSTEM_USER"; appId?: string; userId?: string; userName?: string };
 export type FakePhoneNumber = { id: string; displayPhoneNumber?: string; verifiedName?: string; qualityRating?: string };
-export type FakePage = { id: string; name: string; accessToken: string; igAccountId?: string; category?: string; categoryId?: string; tasks?: string[] };
+export type FakePage = {
+  id: string;
+  name: string;
+  accessToken: string;
+  igAccountId?: string;
+  /** The linked Instagram account's profile, for `instagram_business_account{id,username,name,profile_picture_url}`. */
+  igUsername?: string;
+  igName?: string;
+  igPictureUrl?: string;
+  category?: string;
+  categoryId?: string;
+  tasks?: string[];
+};
+/** The Facebook user who logs in through the fake dialog / code exchange (GET /me answers with it). */
+export type FakeLoginUser = { id: string; name?: string };
 export type FakeInstagramUser = {
   name?: string;
   username?: string;
@@ -57,12 +72,24 @@ export type FakeInstagramUser = {
   is_business_follow_user?: boolean;
 };
 export type FakePermission = { permission: string; status: "granted" | "declined" | "expired" };
+/** A WhatsApp message template as GET /{waba-id}/message_templates lists it. */
+export type FakeTemplate = {
+  id?: string;
+  name: string;
+  language: string;
+  category?: string;
+  status?: string;
+  rejected_reason?: string;
+  components?: unknown[];
+};
 
 export type FakeProviders = {
   /** Origin of the fake, e.g. http://127.0.0.1:41234 */
   url: string;
   /** Value for GRAPH_API_URL. */
   graphUrl: string;
+  /** Value for FACEBOOK_DIALOG_URL: the Facebook Login dialog at `${dialogUrl}/{version}/dialog/oauth`. */
+  dialogUrl: string;
   /** Value for TWILIO_API_URL. */
   twilioUrl: string;
   /** Every request received, oldest first (including failed and unauthorised ones). */
@@ -77,6 +104,14 @@ export type FakeProviders = {
   registerPage(page: FakePage): void;
   registerInstagramUser(igsid: string, profile: FakeInstagramUser): void;
   setPermissions(permissions: FakePermission[]): void;
+  /** The Facebook user of tokens minted by /oauth/access_token from now on (default id 10160000000000001). */
+  setLoginUser(user: FakeLoginUser): void;
+  /** Page size of GET /me/accounts (default: the request's `limit`, else everything at once). */
+  setAccountsPageSize(size: number | null): void;
+  /** Forgets a Page (it no longer appears in /me/accounts and its token stops working). */
+  removePage(pageId: string): void;
+  /** Replaces the templates GET /{waba-id}/message_templates lists for this WABA (none by default). */
+  setTemplates(wabaId: string, templates: FakeTemplate[]): void;
   failNext(rule: FailRule): void;
   delayNext(rule: DelayRule): void;
   /** Forgets requests, failure and delay rules; registrations stay. */
@@ -122,7 +157,12 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
   const instagramUsers = new Map<string, FakeInstagramUser>();
   const subscriptions = new Set<string>();
   const twilioMessages = new Map<string, Record<string, unknown>>();
+  const templatesByWaba = new Map<string, FakeTemplate[]>();
   let permissions = DEFAULT_PERMISSIONS;
+  let loginUser: FakeLoginUser = { id: "10160000000000001", name: "Fake User" };
+  let accountsPageSize: number | null = null;
+  // Authorization codes are single use, as on Meta (error 100 / subcode 36009 the second time).
+  const usedCodes = new Set<string>();
   let counter = 0;
 
   const registerToken = (token: string, info: TokenInfo = {}) => void tokens.set(token, info);
@@ -131,7 +171,16 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     registerToken(page.accessToken, { type: "PAGE" });
   };
   phoneNumbers.set(FAKE_DEFAULTS.phoneNumberId, { id: FAKE_DEFAULTS.phoneNumberId });
-  registerPage({ id: FAKE_DEFAULTS.pageId, name: "Metricsaurus", accessToken: FAKE_DEFAULTS.pageAccessToken, igAccountId: FAKE_DEFAULTS.igAccountId, category: "Clothing (Brand)", categoryId: "2209" });
+  registerPage({
+    id: FAKE_DEFAULTS.pageId,
+    name: "Metricsaurus",
+    accessToken: FAKE_DEFAULTS.pageAccessToken,
+    igAccountId: FAKE_DEFAULTS.igAccountId,
+    igUsername: "metricsaurus",
+    igName: "Metricsaurus",
+    category: "Clothing (Brand)",
+    categoryId: "2209",
+  });
   registerPage({ id: FAKE_DEFAULTS.secondPageId, name: "Page Without Instagram", accessToken: FAKE_DEFAULTS.secondPageAccessToken, category: "Local business" });
 
   const nextId = () => `${++counter}${randomBytes(6).toString("hex")}`;
@@ -164,7 +213,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
 
   function handleGraph(request: RecordedRequest): Answer {
     const segments = request.path.split("/").filter(Boolean);
-    if (segments[0] && /^v\d+\.\d+$/.test(segments[0])) segments.shift();
+    const version = segments[0] && /^v\d+\.\d+$/.test(segments[0]) ? segments.shift() : undefined;
     const [first, second] = segments;
     const method = request.method;
 
@@ -187,12 +236,13 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
       }
       if (method === "GET") return { status: 200, body: { data: subscriptions.has(first) ? [{ name: "Switchboard", id: "1234567890" }] : [] } };
     }
+    if (method === "GET" && second === "message_templates" && segments.length === 2) return listTemplates(request, first, version);
     if (method === "GET" && first === "me" && second === "permissions") return { status: 200, body: { data: permissions } };
-    if (method === "GET" && first === "me" && second === "accounts") return meAccounts();
+    if (method === "GET" && first === "me" && second === "accounts") return meAccounts(request, version);
     if (method === "GET" && first === "me" && segments.length === 1) {
       const info = tokens.get(token);
       const page = [...pages.values()].find((candidate) => candidate.accessToken === token);
-      return { status: 200, body: page ? { id: page.id, name: page.name } : { id: info?.userId ?? "10160000000000001", name: "Fake User" } };
+      return { status: 200, body: page ? { id: page.id, name: page.name } : { id: info?.userId ?? "10160000000000001", name: info?.userName ?? "Fake User" } };
     }
     if (method === "GET" && segments.length === 1) return getObject(request, first);
     return graphError(400, { message: `Unknown path components: /${segments.join("/")}`, type: "OAuthException", code: 2500 });
@@ -228,11 +278,46 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     return { status: 200, body: { recipient_id: recipient, message_id: mid } };
   }
 
-  function meAccounts(): Answer {
+  // Cursor paging like Graph's: `after` is an opaque cursor, `paging.next` a full URL that
+  // repeats the query (without a token when it came in the Authorization header).
+  function listTemplates(request: RecordedRequest, wabaId: string, version: string | undefined): Answer {
+    const all = templatesByWaba.get(wabaId) ?? [];
+    const limit = Math.max(1, Math.min(Number(request.query.limit) || 25, 1000));
+    const start = request.query.after ? Number(Buffer.from(request.query.after, "base64url").toString("utf8")) || 0 : 0;
+    const fields = (request.query.fields ?? "name,language,status,category,id").split(",").filter(Boolean);
+    const data = all.slice(start, start + limit).map((template, index) => {
+      const full: Record<string, unknown> = { status: "APPROVED", category: "UTILITY", components: [], ...template, id: template.id ?? String(900_000_000_000_000 + start + index) };
+      return Object.fromEntries([...fields, "id"].flatMap((field) => (full[field] === undefined ? [] : [[field, full[field]]])));
+    });
+    const cursor = (index: number) => Buffer.from(String(index)).toString("base64url");
+    const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + data.length) } };
+    if (start + limit < all.length) {
+      const query = new URLSearchParams({ ...request.query, after: cursor(start + limit) });
+      const host = typeof request.headers.host === "string" ? request.headers.host : "127.0.0.1";
+      paging.next = `http://${host}/graph/${version ? `${version}/` : ""}${wabaId}/message_templates?${query}`;
+    }
+    return { status: 200, body: { data, paging } };
+  }
+
+  // Without `limit` (and without setAccountsPageSize) every Page comes at once, with the fixed
+  // cursors of the fixture; otherwise Graph-style cursor paging with `paging.next`.
+  function meAccounts(request: RecordedRequest, version: string | undefined): Answer {
+    const all = [...pages.values()];
+    const size = accountsPageSize ?? (Number(request.query.limit) || null);
+    const start = request.query.after ? Number(Buffer.from(request.query.after, "base64url").toString("utf8")) || 0 : 0;
+    const slice = size ? all.slice(start, start + size) : all;
+    const cursor = (index: number) => Buffer.from(String(index)).toString("base64url");
+    const paging: Record<string, unknown> = size
+      ? { cursors: { before: cursor(start), after: cursor(start + slice.length) } }
+      : { cursors: { before: "QVFIUmxtRXN0ZAkJCZA2h6Y0ZA", after: "QVFIUkRwSUpMZAzBoZAWZAPWEZA" } };
+    if (size && start + size < all.length) {
+      const host = typeof request.headers.host === "string" ? request.headers.host : "127.0.0.1";
+      paging.next = `http://${host}/graph/${version ? `${version}/` : ""}me/accounts?${new URLSearchParams({ ...request.query, after: cursor(start + size) })}`;
+    }
     return {
       status: 200,
       body: {
-        data: [...pages.values()].map((page) => ({
+        data: slice.map((page) => ({
           access_token: page.accessToken,
           category: page.category ?? "Local business",
           category_list: [{ id: page.categoryId ?? "2500", name: page.category ?? "Local business" }],
@@ -241,13 +326,42 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
           tasks: page.tasks ?? ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"],
           ...(page.igAccountId ? { instagram_business_account: { id: page.igAccountId } } : {}),
         })),
-        paging: { cursors: { before: "QVFIUmxtRXN0ZAkJCZA2h6Y0ZA", after: "QVFIUkRwSUpMZAzBoZAWZAPWEZA" } },
+        paging,
       },
     };
   }
 
+  /** `a,b{c,d},e` → ["a", "b{c,d}", "e"]: commas inside braces belong to the nested field. */
+  function splitFields(value: string): string[] {
+    const fields: string[] = [];
+    let depth = 0;
+    let current = "";
+    for (const char of value) {
+      if (char === "{") depth++;
+      if (char === "}") depth--;
+      if (char === "," && depth === 0) {
+        if (current) fields.push(current);
+        current = "";
+      } else current += char;
+    }
+    if (current) fields.push(current);
+    return fields;
+  }
+
+  function pageInstagramAccount(page: FakePage, nested: string[]): Record<string, unknown> | undefined {
+    if (!page.igAccountId) return undefined;
+    const all: Record<string, unknown> = {
+      id: page.igAccountId,
+      username: page.igUsername,
+      name: page.igName,
+      profile_picture_url: page.igPictureUrl,
+    };
+    const wanted = nested.length ? nested : ["id"];
+    return Object.fromEntries([...wanted, "id"].flatMap((field) => (all[field] === undefined ? [] : [[field, all[field]]])));
+  }
+
   function getObject(request: RecordedRequest, id: string): Answer {
-    const fields = (request.query.fields ?? "").split(",").filter(Boolean);
+    const fields = splitFields(request.query.fields ?? "");
     const phone = phoneNumbers.get(id);
     if (phone) {
       return {
@@ -269,9 +383,21 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
         name: page.name,
         access_token: page.accessToken,
         category: page.category ?? "Local business",
-        ...(page.igAccountId ? { instagram_business_account: { id: page.igAccountId } } : {}),
       };
-      const selected = fields.length === 0 ? { name: page.name } : Object.fromEntries(fields.flatMap((field) => (field in all ? [[field, all[field]]] : [])));
+      const selected =
+        fields.length === 0
+          ? { name: page.name }
+          : Object.fromEntries(
+              fields.flatMap((field) => {
+                const nested = /^(\w+)\{(.*)\}$/.exec(field);
+                const name = nested ? nested[1] : field;
+                if (name === "instagram_business_account") {
+                  const account = pageInstagramAccount(page, nested ? splitFields(nested[2]) : []);
+                  return account ? [[name, account]] : [];
+                }
+                return name in all ? [[name, all[name]]] : [];
+              }),
+            );
       return { status: 200, body: { ...selected, id: page.id } };
     }
     const user = instagramUsers.get(id);
@@ -299,14 +425,19 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     if (query.grant_type === "fb_exchange_token") {
       if (!query.fb_exchange_token || !tokens.has(query.fb_exchange_token)) return invalidToken();
       const token = `EAAFakeLongLived${nextId()}`;
-      registerToken(token, { type: "USER", appId: query.client_id });
+      const previous = tokens.get(query.fb_exchange_token);
+      registerToken(token, { type: "USER", appId: query.client_id, userId: previous?.userId, userName: previous?.userName });
       return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5183944 } };
     }
     if (query.grant_type === "client_credentials") return { status: 200, body: { access_token: `${query.client_id}|${query.client_secret}`, token_type: "bearer" } };
     if (!query.code) return graphError(400, { message: "Missing authorization code", type: "OAuthException", code: 1 });
     if (!query.redirect_uri) return graphError(400, { message: "Missing redirect_uri parameter.", type: "OAuthException", code: 191 });
+    if (usedCodes.has(query.code)) {
+      return graphError(400, { message: "This authorization code has been used.", type: "OAuthException", code: 100, error_subcode: 36009 });
+    }
+    usedCodes.add(query.code);
     const token = `EAAFakeShortLived${nextId()}`;
-    registerToken(token, { type: "USER", appId: query.client_id });
+    registerToken(token, { type: "USER", appId: query.client_id, userId: loginUser.id, userName: loginUser.name });
     return { status: 200, body: { access_token: token, token_type: "bearer", expires_in: 5183999 } };
   }
 
@@ -419,6 +550,35 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
   }
 
   // -------------------------------------------------------------------------------------------
+  // Facebook Login dialog (www.facebook.com/{version}/dialog/oauth)
+
+  // A tiny stand-in for the consent screen: "Continue" sends the browser back to redirect_uri
+  // with a fresh code and the state; "Cancel" with the error Facebook sends when the person
+  // cancels. Both are plain GET forms, so they work without JavaScript.
+  function handleDialog(request: RecordedRequest): Answer {
+    const html = (status: number, body: string): Answer => ({ status, body, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    if (request.method !== "GET" || !/^\/v\d+\.\d+\/dialog\/oauth$/.test(request.path)) return html(404, "<h1>Not found</h1>");
+    const { client_id: clientId, redirect_uri: redirectUri, state = "" } = request.query;
+    if (!clientId || (apps.size > 0 && !apps.has(clientId))) return html(400, "<h1>Invalid App ID</h1><p>The provided app ID does not look like a valid app ID.</p>");
+    if (!redirectUri || !/^https?:\/\//.test(redirectUri)) return html(400, "<h1>URL blocked</h1><p>The redirect_uri is missing or not allowed.</p>");
+    const code = `fake-code-${nextId()}`;
+    const hidden = (fields: Record<string, string>) =>
+      Object.entries(fields)
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .join("");
+    const scope = request.query.scope ?? (request.query.config_id ? `configuration ${request.query.config_id}` : "");
+    return html(
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in with Facebook (fake)</title></head><body>
+<h1>Switchboard is requesting access</h1><p>Fake Facebook Login for ${escapeHtml(loginUser.name ?? loginUser.id)}.</p>
+<p data-testid="requested-scope">${escapeHtml(scope)}</p>
+<form method="get" action="${escapeHtml(redirectUri)}">${hidden({ code, state })}<button type="submit">Continue</button></form>
+<form method="get" action="${escapeHtml(redirectUri)}">${hidden({ error: "access_denied", error_code: "200", error_description: "Permissions error", error_reason: "user_denied", state })}<button type="submit">Cancel</button></form>
+</body></html>`,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Server
 
   const server = createServer((req, res) => {
@@ -431,7 +591,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? "/", "http://fake.local");
-    const prefix = url.pathname.startsWith("/graph/") ? "graph" : url.pathname.startsWith("/twilio/") ? "twilio" : "unknown";
+    const prefix = url.pathname.startsWith("/graph/") ? "graph" : url.pathname.startsWith("/twilio/") ? "twilio" : url.pathname.startsWith("/facebook/") ? "facebook" : "unknown";
     const request: RecordedRequest = {
       provider: prefix,
       method: req.method ?? "GET",
@@ -459,8 +619,10 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
       answer = handleGraph(request);
     } else if (prefix === "twilio") {
       answer = handleTwilio(request);
+    } else if (prefix === "facebook") {
+      answer = handleDialog(request);
     } else {
-      answer = { status: 404, body: { error: "The fake serves /graph/… and /twilio/… only" } };
+      answer = { status: 404, body: { error: "The fake serves /graph/…, /twilio/… and /facebook/… only" } };
     }
     if (res.destroyed) return;
     const payload = answer.body === null || answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
@@ -485,6 +647,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     url: origin,
     graphUrl: `${origin}/graph`,
     twilioUrl: `${origin}/twilio`,
+    dialogUrl: `${origin}/facebook`,
     requests,
     lastRequest: () => requests.at(-1),
     registerToken,
@@ -496,6 +659,18 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     setPermissions: (list) => {
       permissions = list;
     },
+    setLoginUser: (user) => {
+      loginUser = user;
+    },
+    setAccountsPageSize: (size) => {
+      accountsPageSize = size;
+    },
+    removePage: (pageId) => {
+      const page = pages.get(pageId);
+      if (page) tokens.delete(page.accessToken);
+      pages.delete(pageId);
+    },
+    setTemplates: (wabaId, templates) => void templatesByWaba.set(wabaId, [...templates]),
     failNext: (rule) => void failRules.push({ ...rule, remaining: rule.times ?? 1 }),
     delayNext: (rule) => void delayRules.push({ ...rule, remaining: rule.times ?? 1 }),
     reset: () => {
@@ -543,6 +718,10 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   } catch {
     return raw;
   }
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function sleep(ms: number): Promise<void> {

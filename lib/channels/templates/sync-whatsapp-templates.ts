@@ -1,0 +1,111 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { AppError } from "@/lib/http/errors";
+import { logger } from "@/lib/logger";
+import { buildGraphUrl, getChannelConfig } from "@/lib/channels/config";
+import { readCredentials } from "@/lib/channels/credentials";
+import { requestProvider } from "@/lib/channels/http";
+import { classifyGraphError, ProviderError } from "@/lib/channels/provider-error";
+import { markChannelNeedsReauth } from "@/lib/channels/lifecycle/mark-needs-reauth";
+import { readSettings } from "@/lib/channels/connect/settings-object";
+import { findDeletedTemplates, parseTemplatePage, type SyncedTemplate } from "./parse-templates";
+
+// Meta keeps a WABA's templates; Switchboard mirrors them so the composer and broadcasts can
+// offer approved ones. Status changes between syncs arrive as message_template_status_update
+// webhooks (applied by the ingestion job); a sync reconciles everything, including deletions.
+
+const FIELDS = "name,language,category,status,components,rejected_reason";
+const PAGE_LIMIT = 100;
+/** 100 pages × 100 templates: far above Meta's per-WABA template limit, so a loop cannot run away. */
+const MAX_PAGES = 100;
+
+export type SyncTemplatesOptions = { workspaceId: string; channelId: string };
+export type SyncTemplatesResult = { synced: number; deleted: number; syncedAt: Date };
+
+/**
+ * Lists every template of the channel's WABA (following paging.next), upserts them by
+ * channel + name + language and marks the ones Meta no longer lists as DELETED, in one
+ * transaction: a failed page changes nothing. Idempotent.
+ * Throws AppError 404 (not a WhatsApp channel of this workspace), 409 (no credentials),
+ * 422 (Meta rejected the token; the channel is marked needs re-auth) or 502 (Meta unavailable).
+ */
+export async function syncWhatsAppTemplates({ workspaceId, channelId }: SyncTemplatesOptions): Promise<SyncTemplatesResult> {
+  const channel = await prisma.channel.findFirst({
+    where: { id: channelId, workspaceId, type: "whatsapp_cloud" },
+    select: { id: true, status: true, credentialsEncrypted: true, settings: true },
+  });
+  if (!channel) throw new AppError({ code: "not_found", message: "No WhatsApp Cloud API channel with this id in this workspace" });
+  if (!channel.credentialsEncrypted || channel.status === "disconnected") {
+    throw new AppError({ code: "conflict", message: "This channel is disconnected; reconnect it before syncing templates" });
+  }
+  const { wabaId, accessToken } = readCredentials("whatsapp_cloud", channel.credentialsEncrypted);
+
+  let templates: SyncedTemplate[];
+  try {
+    templates = await fetchAllTemplates({ wabaId, accessToken });
+  } catch (error) {
+    throw await toSyncError({ error, channelId });
+  }
+
+  const stored = await prisma.messageTemplate.findMany({ where: { channelId }, select: { id: true, name: true, language: true, status: true } });
+  const { deletedIds } = findDeletedTemplates({ stored, synced: templates });
+  const syncedAt = new Date();
+  await prisma.$transaction([
+    ...templates.map((template) =>
+      prisma.messageTemplate.upsert({
+        where: { channelId_name_language: { channelId, name: template.name, language: template.language } },
+        create: { workspaceId, channelId, ...template, components: template.components as never },
+        update: { externalId: template.externalId, category: template.category, status: template.status, reason: template.reason, components: template.components as never },
+      }),
+    ),
+    prisma.messageTemplate.updateMany({ where: { id: { in: deletedIds }, channelId }, data: { status: "DELETED" } }),
+    prisma.channel.update({ where: { id: channelId }, data: { settings: { ...readSettings(channel.settings), templatesSyncedAt: syncedAt.toISOString() } } }),
+  ]);
+  return { synced: templates.length, deleted: deletedIds.length, syncedAt };
+}
+
+async function fetchAllTemplates({ wabaId, accessToken }: { wabaId: string; accessToken: string }): Promise<SyncedTemplate[]> {
+  const templates: SyncedTemplate[] = [];
+  const params = new URLSearchParams({ fields: FIELDS, limit: String(PAGE_LIMIT) });
+  let url: string | null = `${buildGraphUrl(`${encodeURIComponent(wabaId)}/message_templates`)}?${params}`;
+  for (let page = 0; url; page++) {
+    if (page >= MAX_PAGES) throw new ProviderError({ kind: "permanent", code: "too_many_pages", reason: "Meta returned more template pages than expected" });
+    const answer = await requestProvider({ url, headers: { Authorization: `Bearer ${accessToken}` }, secrets: [accessToken] });
+    if (!answer.ok) throw classifyGraphError({ ...answer, secrets: [accessToken] });
+    const parsed = parseTemplatePage(answer.body);
+    if (!parsed) throw new ProviderError({ kind: "retry", code: "unexpected_response", reason: "Meta answered the template list in an unexpected format" });
+    templates.push(...parsed.templates);
+    url = parsed.next ? safeNextUrl(parsed.next) : null;
+  }
+  return templates;
+}
+
+/**
+ * paging.next is a full URL chosen by the server we called. The token goes with every request,
+ * so only URLs on the configured Graph origin are followed.
+ */
+function safeNextUrl(next: string): string {
+  const graph = new URL(getChannelConfig().graphApiUrl);
+  let candidate: URL;
+  try {
+    candidate = new URL(next);
+  } catch {
+    throw new ProviderError({ kind: "permanent", code: "unexpected_response", reason: "Meta returned a template page link that is not a URL" });
+  }
+  if (candidate.origin !== graph.origin) {
+    throw new ProviderError({ kind: "permanent", code: "unexpected_response", reason: "Meta returned a template page link to another host" });
+  }
+  // A token in the link would be sent in the query string; the header carries it instead.
+  candidate.searchParams.delete("access_token");
+  return candidate.toString();
+}
+
+async function toSyncError({ error, channelId }: { error: unknown; channelId: string }): Promise<AppError> {
+  if (!(error instanceof ProviderError)) throw error;
+  logger.warn({ channelId, code: error.code, reason: error.reason }, "template sync failed");
+  if (error.kind === "reauth") {
+    await markChannelNeedsReauth({ channelId, reason: error.reason, code: error.code });
+    return new AppError({ code: "unprocessable", message: `${error.reason}. Use Update credentials with a new access token.` });
+  }
+  return new AppError({ code: "provider_error", message: `Templates could not be synced: ${error.reason.replace(/; the message will be retried$/, "")}. Try again later.` });
+}
