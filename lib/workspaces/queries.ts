@@ -52,15 +52,6 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 
 const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });
 
-const channelSchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  name: z.string(),
-  status: z.string(),
-  externalId: z.string().nullable(),
-  createdAt: date,
-});
-export type Channel = z.infer<typeof channelSchema>;
 
 const base = (slug: string) => `/api/workspaces/${encodeURIComponent(slug)}`;
 
