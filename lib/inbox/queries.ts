@@ -7,6 +7,7 @@ import { fetchJson } from "@/lib/http/fetch-json";
 /** Query keys: everything about one workspace's inbox sits under ["inbox", slug]. */
 export const inboxKeys = {
   all: (slug: string) => ["inbox", slug] as const,
+  conversations: (slug: string, filters: ConversationFilters) => ["inbox", slug, "conversations", filters] as const,
   messages: (slug: string, conversationId: string) => ["inbox", slug, "conversations", conversationId, "messages"] as const,
   trace: (slug: string, messageId: string) => ["inbox", slug, "messages", messageId, "trace"] as const,
 };
@@ -58,6 +59,53 @@ const traceSchema = z.object({
   steps: z.array(traceStepSchema),
 });
 export type MessageTrace = z.infer<typeof traceSchema>;
+
+export const conversationStatuses = ["open", "archived", "blocked"] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+
+/** The list filters; `channelId` null = every channel. */
+export type ConversationFilters = { status: ConversationStatus; channelId: string | null };
+
+const conversationSchema = z.object({
+  id: z.string(),
+  status: z.enum(conversationStatuses),
+  unreadCount: z.number(),
+  lastMessageAt: nullableDate,
+  lastInboundAt: nullableDate,
+  lastMessagePreview: z.string().nullable(),
+  /** lastInboundAt + 24 h: until then the business may answer freely; null = the customer never wrote. */
+  windowClosesAt: nullableDate,
+  channel: z.object({ id: z.string(), type: z.string(), name: z.string() }),
+  contact: z.object({
+    id: z.string(),
+    displayName: z.string().nullable(),
+    username: z.string().nullable(),
+    phone: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+  }),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+const conversationsPageSchema = z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable() });
+
+const CONVERSATIONS_PAGE_SIZE = 30;
+
+export type ConversationsQueryOptions = { slug: string } & ConversationFilters;
+
+/** The conversation list, most recent activity first, as an infinite query paged with `nextCursor`. */
+export function conversationsQuery({ slug, status, channelId }: ConversationsQueryOptions) {
+  return infiniteQueryOptions({
+    queryKey: inboxKeys.conversations(slug, { status, channelId }),
+    initialPageParam: null as string | null,
+    queryFn: ({ signal, pageParam }) => {
+      const params = new URLSearchParams({ status, limit: String(CONVERSATIONS_PAGE_SIZE) });
+      if (channelId) params.set("channelId", channelId);
+      if (pageParam) params.set("cursor", pageParam);
+      return fetchJson(`/api/conversations?${params}`, { signal, headers: { "X-Workspace": slug }, schema: conversationsPageSchema });
+    },
+    getNextPageParam: (lastPage) => lastPage.nextCursor,
+  });
+}
 
 const PAGE_SIZE = 50;
 

@@ -174,6 +174,15 @@ const cases: Record<string, Case | { skip: string }> = {
     await expectStatus(await call(handler, "/api/oauth/instagram/connect", { method: "POST", apiKey: world.aKey, json, headers: { "x-workspace": world.a.workspace.slug } }), 403);
   },
 
+  "GET /api/conversations": async ({ world, handler }) => {
+    await expectStatus(await call(handler, "/api/conversations", { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, "/api/conversations", { apiKey: world.aKey, headers: { "x-workspace": world.b.workspace.slug } }), 403, bSecrets(world));
+    // A's own list, even filtered by B's channel, never includes B's conversation.
+    const path = `/api/conversations?channelId=${world.bSandboxChannelId}`;
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } }), 200, bSecrets(world));
+    await expectStatus(await call(handler, "/api/conversations", { apiKey: world.aKey }), 200, bSecrets(world));
+  },
+
   "GET /api/conversations/[id]/messages": async ({ world, handler }) => {
     const id = world.bConversationId;
     const path = `/api/conversations/${id}/messages`;

@@ -1,34 +1,30 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { PageHeader } from "@/components/layout/page-header";
-import { buttonStyles } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { InboxIcon } from "@/components/ui/icons";
+import { z } from "zod";
+import { requireWorkspaceMember } from "@/lib/auth/current-user";
+import { listChannels } from "@/lib/channels/list-channels";
+import { getConversationSummary } from "@/lib/inbox/get-conversation-summary";
+import { InboxView } from "@/components/inbox/inbox-view";
 
 export const metadata: Metadata = { title: "Inbox" };
 
-type InboxPageProps = { params: Promise<{ workspace: string }> };
+const searchParamsSchema = z.object({ c: z.string().min(1).max(100).optional().catch(undefined) });
 
-export default async function InboxPage({ params }: InboxPageProps) {
-  const { workspace } = await params;
+type InboxPageProps = { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function InboxPage({ params, searchParams }: InboxPageProps) {
+  const { workspace } = await requireWorkspaceMember((await params).workspace);
+  const { c: selectedId } = searchParamsSchema.parse(await searchParams);
+  const [channels, selected] = await Promise.all([
+    listChannels(workspace.id),
+    // A reloaded selection may sit on a page the list has not loaded: name its thread anyway.
+    selectedId ? getConversationSummary({ workspaceId: workspace.id, id: selectedId }) : null,
+  ]);
   return (
-    <>
-      <PageHeader title="Inbox" description="Conversations from all your channels, in one place." />
-      <EmptyState
-        icon={<InboxIcon className="size-6" />}
-        title="No conversations yet"
-        actions={
-          <Link href={`/${workspace}/settings/channels`} className={buttonStyles()}>
-            View channels
-          </Link>
-        }
-      >
-        <p>When a customer messages one of your channels, the conversation appears here for your team to answer.</p>
-        <p>
-          Your workspace already has a <strong className="font-medium text-slate-800">Sandbox</strong> channel for trying things
-          out without a Meta or Twilio account. Instagram and WhatsApp connections are managed in Settings → Channels.
-        </p>
-      </EmptyState>
-    </>
+    <InboxView
+      slug={workspace.slug}
+      // Only what the channel filter shows crosses to the client.
+      channels={channels.map(({ id, type, name }) => ({ id, type, name }))}
+      initialSelected={selected}
+    />
   );
 }
