@@ -229,6 +229,14 @@ const cases: Record<string, Case | { skip: string }> = {
     await expectStatus(await call(handler, path, { method: "POST", apiKey: world.aKey, params: { id } }), 404);
   },
 
+  "GET /api/debug": async ({ world, handler }) => {
+    const { a, b, aKey } = world;
+    await expectStatus(await call(handler, "/api/debug", { as: a.user, headers: { "x-workspace": b.workspace.slug } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, "/api/debug", { apiKey: aKey }), 403, bSecrets(world));
+    const bChannels = await prisma.channel.findMany({ where: { workspaceId: b.workspace.id }, select: { id: true } });
+    await expectStatus(await call(handler, "/api/debug", { as: a.user, headers: { "x-workspace": a.workspace.slug } }), 200, [...bSecrets(world), ...bChannels.map((c) => c.id)]);
+  },
+
   "GET /api/channels": async ({ world, handler }) => {
     const { a, b, aKey } = world;
     await expectStatus(await call(handler, "/api/channels", { as: a.user, headers: { "x-workspace": b.workspace.slug } }), 403, bSecrets(world));
