@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metaEnvelopeSchema, metaIdSchema, metaTimestampSchema } from "@/lib/channels/meta/schemas";
 import type { ContactIdentity, InternalEvent, MessageContent, ParsedWebhook, Referral } from "@/lib/channels/types";
 import { WebhookPayloadError, summarizeZodError } from "@/lib/channels/webhook-payload-error";
 
@@ -18,7 +19,7 @@ import { WebhookPayloadError, summarizeZodError } from "@/lib/channels/webhook-p
  * @throws WebhookPayloadError only when the body is not an object with `object` and an `entry` array.
  */
 export function parseInstagramWebhook(body: unknown): ParsedWebhook {
-  const envelope = envelopeSchema.safeParse(body);
+  const envelope = metaEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new WebhookPayloadError("instagram", `Not an Instagram webhook body (${summarizeZodError(envelope.error)})`);
   }
@@ -42,23 +43,10 @@ const COMMENT_FIELDS = new Set(["comments", "live_comments"]);
 // ---------------------------------------------------------------------------------------------
 // Schemas: loose objects, because Meta adds keys without notice.
 
-const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
-
-/**
- * Meta mixes units: messaging timestamps are milliseconds, `entry.time` of comments and the
- * dashboard's test timestamps are seconds (as strings). Anything from 1e11 up is milliseconds:
- * 1e11 seconds would be the year 5138, 1e11 milliseconds is 1973.
- */
-const timestampSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)])
-  .pipe(z.number().finite().nonnegative())
-  .transform((value) => new Date(value >= 1e11 ? value : value * 1000));
-
-const envelopeSchema = z.looseObject({ object: z.string(), entry: z.array(z.unknown()) });
 
 const entrySchema = z.looseObject({
-  id: idSchema,
-  time: timestampSchema.optional(),
+  id: metaIdSchema,
+  time: metaTimestampSchema.optional(),
   messaging: z.array(z.unknown()).optional(),
   changes: z.array(z.unknown()).optional(),
   standby: z.array(z.unknown()).optional(),
@@ -67,9 +55,9 @@ const entrySchema = z.looseObject({
 const changeSchema = z.looseObject({ field: z.string(), value: z.unknown() });
 
 const messagingSchema = z.looseObject({
-  sender: z.looseObject({ id: idSchema }),
-  recipient: z.looseObject({ id: idSchema }),
-  timestamp: timestampSchema.optional(),
+  sender: z.looseObject({ id: metaIdSchema }),
+  recipient: z.looseObject({ id: metaIdSchema }),
+  timestamp: metaTimestampSchema.optional(),
   message: z.unknown().optional(),
   postback: z.unknown().optional(),
   reaction: z.unknown().optional(),
@@ -79,7 +67,7 @@ const messagingSchema = z.looseObject({
 
 const referralSchema = z.looseObject({
   ref: z.string().optional(),
-  ad_id: idSchema.optional(),
+  ad_id: metaIdSchema.optional(),
   source: z.string().optional(),
   type: z.string().optional(),
   ads_context_data: z.looseObject({ ad_title: z.string().optional() }).optional(),
@@ -88,7 +76,7 @@ const referralSchema = z.looseObject({
 const attachmentSchema = z.looseObject({
   type: z.string(),
   payload: z
-    .looseObject({ url: z.string().optional(), title: z.string().optional(), id: idSchema.optional() })
+    .looseObject({ url: z.string().optional(), title: z.string().optional(), id: metaIdSchema.optional() })
     .nullable()
     .optional(),
 });
@@ -99,13 +87,13 @@ const messageSchema = z.looseObject({
   is_echo: z.boolean().optional(),
   is_deleted: z.boolean().optional(),
   is_unsupported: z.boolean().optional(),
-  app_id: idSchema.optional(),
+  app_id: metaIdSchema.optional(),
   attachments: z.array(attachmentSchema).optional(),
   quick_reply: z.looseObject({ payload: z.string() }).optional(),
   reply_to: z
     .looseObject({
       mid: z.string().optional(),
-      story: z.looseObject({ url: z.string().optional(), id: idSchema.optional() }).optional(),
+      story: z.looseObject({ url: z.string().optional(), id: metaIdSchema.optional() }).optional(),
     })
     .optional(),
   referral: referralSchema.optional(),
@@ -129,12 +117,12 @@ const reactionSchema = z.looseObject({
 const readSchema = z.looseObject({ mid: z.string().optional() });
 
 const commentSchema = z.looseObject({
-  id: idSchema,
+  id: metaIdSchema,
   // A comment made only of a GIF or sticker has no text.
   text: z.string().optional(),
-  from: z.looseObject({ id: idSchema, username: z.string().optional() }),
-  media: z.looseObject({ id: idSchema, media_product_type: z.string().optional() }),
-  parent_id: idSchema.optional(),
+  from: z.looseObject({ id: metaIdSchema, username: z.string().optional() }),
+  media: z.looseObject({ id: metaIdSchema, media_product_type: z.string().optional() }),
+  parent_id: metaIdSchema.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metaEnvelopeSchema, metaIdSchema, metaTimestampSchema } from "@/lib/channels/meta/schemas";
 import type {
   ContactIdentity,
   InteractiveReply,
@@ -23,7 +24,7 @@ import { WebhookPayloadError, summarizeZodError } from "@/lib/channels/webhook-p
  * @throws WebhookPayloadError only when the body is not an object with `object` and an `entry` array.
  */
 export function parseWhatsAppWebhook(body: unknown): ParsedWebhook {
-  const envelope = envelopeSchema.safeParse(body);
+  const envelope = metaEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new WebhookPayloadError("whatsapp_cloud", `Not a WhatsApp webhook body (${summarizeZodError(envelope.error)})`);
   }
@@ -42,30 +43,17 @@ const WHATSAPP_OBJECT = "whatsapp_business_account";
 // Schemas. Loose objects: Meta adds fields without notice (pricing, identity, user_id…) and an
 // unknown key must never make a message unreadable.
 
-/** Meta ids are strings, except a few (message_template_id) that arrive as JSON numbers. */
-const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
-
-/**
- * Unix seconds, as a string on real deliveries but a number in some samples and tools. Values
- * that can only be milliseconds (13 digits) are read as such rather than landing in year 50000.
- */
-const timestampSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)])
-  .pipe(z.number().finite().nonnegative())
-  .transform((value) => new Date(value >= 1e11 ? value : value * 1000));
-
-const envelopeSchema = z.looseObject({ object: z.string(), entry: z.array(z.unknown()) });
 
 const entrySchema = z.looseObject({
-  id: idSchema,
-  time: timestampSchema.optional(),
+  id: metaIdSchema,
+  time: metaTimestampSchema.optional(),
   changes: z.array(z.unknown()).optional(),
 });
 
 const changeSchema = z.looseObject({ field: z.string(), value: z.unknown() });
 
 const errorSchema = z.looseObject({
-  code: idSchema,
+  code: metaIdSchema,
   title: z.string().optional(),
   message: z.string().optional(),
   error_data: z.looseObject({ details: z.string().optional() }).optional(),
@@ -79,7 +67,7 @@ const contactSchema = z.looseObject({
 });
 
 const messagesValueSchema = z.looseObject({
-  metadata: z.looseObject({ phone_number_id: idSchema }),
+  metadata: z.looseObject({ phone_number_id: metaIdSchema }),
   contacts: z.array(z.unknown()).optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
@@ -98,7 +86,7 @@ const messageSchema = z.looseObject({
   id: z.string().min(1),
   from: z.string().optional(),
   from_user_id: z.string().optional(),
-  timestamp: timestampSchema,
+  timestamp: metaTimestampSchema,
   type: z.string(),
   context: z.looseObject({ id: z.string().optional() }).optional(),
   referral: referralSchema.optional(),
@@ -171,7 +159,7 @@ function toMediaType(type: string): MediaContent["type"] | null {
 const statusSchema = z.looseObject({
   id: z.string().min(1),
   status: z.string(),
-  timestamp: timestampSchema,
+  timestamp: metaTimestampSchema,
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   errors: z.array(z.unknown()).optional(),
@@ -181,7 +169,7 @@ const TRACKED_STATUSES = ["sent", "delivered", "read", "failed"] as const;
 
 const templateStatusSchema = z.looseObject({
   event: z.string(),
-  message_template_id: idSchema,
+  message_template_id: metaIdSchema,
   message_template_name: z.string(),
   message_template_language: z.string(),
   reason: z.string().nullable().optional(),
