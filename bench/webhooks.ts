@@ -59,7 +59,8 @@ async function runPhases(system: System, next: () => Delivery, accepted: string[
     phases.push(phase);
     return phase;
   };
-  if (config.warmupSeconds > 0) await measured(() => runPaced({ ...common, ...paced, name: PHASE.warmup, rate: 100, seconds: config.warmupSeconds }));
+  // Closed-loop warm-up: the server's routes load lazily and the JIT needs traffic before measuring.
+  if (config.warmupSeconds > 0) await measured(() => runClosed({ ...common, name: PHASE.warmup, connections: 16, timeoutSeconds: config.requestTimeoutSeconds, seconds: config.warmupSeconds }));
   if (config.sustainedSeconds > 0) {
     log(`${system.label}: sustained ${config.sustainedRate} req/s for ${config.sustainedSeconds} s`);
     await measured(() => runPaced({ ...common, ...paced, name: PHASE.sustained, rate: config.sustainedRate, seconds: config.sustainedSeconds }));
@@ -194,8 +195,8 @@ async function runTarget(target: Target, cfg: BenchConfig): Promise<TargetResult
     const drainPath = `/api/webhooks/whatsapp/${drainChannel.channelId}`;
     const nextForDrain = createPayloadFactory({ channel: drainChannel, contacts: cfg.contacts });
     const common = { baseUrl: app.baseUrl, path: drainPath, next: nextForDrain, accepted: appAccepted, log, progressEverySeconds: cfg.progressSeconds };
-    // A short warm-up: the server process is new.
-    await runPaced({ ...common, name: PHASE.warmup, rate: 100, seconds: Math.min(5, cfg.warmupSeconds), maxSockets: cfg.maxSockets, timeoutMs: cfg.requestTimeoutSeconds * 1000 });
+    // The server process is new: warm it up like the first one.
+    if (cfg.warmupSeconds > 0) await runClosed({ ...common, name: PHASE.warmup, connections: 16, timeoutSeconds: cfg.requestTimeoutSeconds, seconds: cfg.warmupSeconds });
     if (cfg.noWorkersSustainedSeconds > 0) {
       log(`app: sustained ${cfg.sustainedRate} req/s with RUN_WORKERS=false for ${cfg.noWorkersSustainedSeconds} s`);
       const meter = startCpuMeter([appProbe, dbProbe, generatorProbe]);

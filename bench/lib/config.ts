@@ -43,7 +43,7 @@ export function readConfig(): BenchConfig {
   if (build !== "auto" && build !== "always" && build !== "never") throw new Error(`BENCH_BUILD must be auto, always or never`);
   return {
     targets: targets as Target[],
-    warmupSeconds: num("BENCH_WARMUP_SECONDS", 5),
+    warmupSeconds: num("BENCH_WARMUP_SECONDS", 10),
     sustainedSeconds: num("BENCH_SUSTAINED_SECONDS", SPEC.sustainedSeconds),
     sustainedRate: num("BENCH_SUSTAINED_RATE", SPEC.sustainedRate, { min: 1 }),
     noWorkersSustainedSeconds: num("BENCH_NO_WORKERS_SUSTAINED_SECONDS", 60),

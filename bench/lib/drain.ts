@@ -52,7 +52,11 @@ export type MeasureDrainOptions = {
   logDir: string;
   extraCpuProbes: CpuProbe[];
   log: (message: string) => void;
-  /** Keep the workers running until these channels have nothing pending either (bounded). */
+  /**
+   * The run's other channels: their pending events (left over from the load phases) are older, so
+   * the workers take them first; they count in the rate, and afterwards the workers keep running
+   * (bounded) until those have nothing pending either.
+   */
   thenWaitFor?: { channelIds: string[]; timeoutSeconds: number };
 };
 
@@ -61,9 +65,12 @@ export type MeasureDrainOptions = {
  * stored and queued, and measures how fast it empties. Progress is read from WebhookEvent.status.
  */
 export async function measureDrain({ root, env, pool, channelId, workers, timeoutSeconds, progressSeconds, logDir, extraCpuProbes, log, thenWaitFor }: MeasureDrainOptions): Promise<DrainResult> {
-  const backlog = await countPending(pool, channelId);
+  const allChannels = [channelId, ...(thenWaitFor?.channelIds ?? [])];
+  // Requests cut off at the end of the last load phase may still be committing.
+  await sleep(2000);
+  const backlog = await countPending(pool, allChannels);
   const startEpoch = Date.now() / 1000;
-  log(`draining a backlog of ${backlog} events with ${workers} worker process(es)`);
+  log(`draining a backlog of ${backlog} events (${await countPending(pool, channelId)} posted for the drain) with ${workers} worker process(es)`);
   const children: Tracked[] = [];
   for (let i = 0; i < workers; i++) {
     children.push(
@@ -98,20 +105,21 @@ export async function measureDrain({ root, env, pool, channelId, workers, timeou
       lastPending = pending;
     }
   }
-  const wallSeconds = Date.now() / 1000 - startEpoch;
-  const cpu = meter();
   let leftover: DrainResult["leftover"];
   if (thenWaitFor) {
     log(`drained; now waiting (at most ${thenWaitFor.timeoutSeconds} s) for the older events still pending`);
     const waited = await waitForBacklog({ pool, channelId: thenWaitFor.channelIds, timeoutSeconds: thenWaitFor.timeoutSeconds, progressSeconds: progressSeconds * 4, log, label: "older events" });
     leftover = { seconds: waited.seconds, remaining: waited.remaining };
   }
+  const wallSeconds = Date.now() / 1000 - startEpoch;
+  const cpu = meter();
+  pending = await countPending(pool, allChannels);
   await Promise.all(children.map((child) => stopProcess(child)));
   const { rows } = await pool.query<{ processed: string; failed: string; first: number | null; last: number | null }>(
     `SELECT count(*) FILTER (WHERE status = 'processed')::text AS processed, count(*) FILTER (WHERE status = 'failed')::text AS failed,
             extract(epoch FROM min("processedAt"))::float8 AS first, extract(epoch FROM max("processedAt"))::float8 AS last
-     FROM "WebhookEvent" WHERE "channelId" = $1 AND "processedAt" >= (to_timestamp($2) AT TIME ZONE 'UTC')`,
-    [channelId, startEpoch],
+     FROM "WebhookEvent" WHERE "channelId" = ANY($1) AND "processedAt" >= (to_timestamp($2) AT TIME ZONE 'UTC')`,
+    [allChannels, startEpoch],
   );
   const processed = Number(rows[0].processed);
   const steadySeconds = rows[0].first !== null && rows[0].last !== null ? rows[0].last - rows[0].first : 0;

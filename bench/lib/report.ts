@@ -146,7 +146,7 @@ export function renderTarget(result: TargetResult, info: RunInfo): string {
   lines.push(`- Run: ${info.startedAt.toISOString()} → ${info.finishedAt.toISOString()}, commit ${machine.commit}, build ${info.build}`);
   lines.push(`- Command: \`${info.command}\``);
   lines.push(
-    `- Durations used: warm-up ${config.warmupSeconds} s, sustained ${config.sustainedRate}/s × ${config.sustainedSeconds} s (spec 600 s; without workers ${config.noWorkersSustainedSeconds} s), burst ${config.burstRate}/s × ${config.burstSeconds} s (spec 60 s), peak ${config.peakConnections} connections × ${config.peakSeconds} s, backlog ${config.backlog} (spec 100,000), ${config.drainWorkers} worker process(es), ${config.contacts} distinct senders`,
+    `- Durations used: warm-up ${config.warmupSeconds} s (closed loop, 16 connections), sustained ${config.sustainedRate}/s × ${config.sustainedSeconds} s (spec 600 s; without workers ${config.noWorkersSustainedSeconds} s), burst ${config.burstRate}/s × ${config.burstSeconds} s (spec 60 s), peak ${config.peakConnections} connections × ${config.peakSeconds} s, backlog ${config.backlog} (spec 100,000), ${config.drainWorkers} worker process(es), ${config.contacts} distinct senders`,
   );
   lines.push(`- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(" / ")} (shared machine: other jobs were running)`);
   lines.push(`- Database: ${result.database}`);
@@ -187,7 +187,7 @@ export function renderTarget(result: TargetResult, info: RunInfo): string {
     const cpu = Object.entries(d.cpu).map(([label, seconds]) => `${label} ${(seconds / d.wallSeconds).toFixed(2)}`).join(" · ");
     lines.push("");
     lines.push(
-      `Drain (${d.workers} \`npm run worker\` process(es), web server running with RUN_WORKERS=false): backlog ${d.backlog} events, ${d.processed} processed in ${fmt(d.steadySeconds)} s = **${fmt(d.eventsPerSecond)} events/s** (first to last processedAt); ${fmt(d.wallSeconds)} s = ${fmt(d.wallEventsPerSecond)} events/s from spawning the workers; ${d.failed} failed${d.drained ? "" : `, ${d.remaining} NOT drained (timeout)`}. CPU (cores): ${cpu}.${d.leftover ? ` The older events (first channel, orphaned jobs) were ${d.leftover.remaining === 0 ? `done ${fmt(d.leftover.seconds)} s later` : `still ${d.leftover.remaining} pending after ${fmt(d.leftover.seconds)} s`}.` : ""}`,
+      `Drain (${d.workers} \`npm run worker\` process(es), web server running with RUN_WORKERS=false): backlog ${d.backlog} events, ${d.processed} processed in ${fmt(d.steadySeconds)} s = **${fmt(d.eventsPerSecond)} events/s** (first to last processedAt); ${fmt(d.wallSeconds)} s = ${fmt(d.wallEventsPerSecond)} events/s from spawning the workers; ${d.failed} failed${d.drained ? "" : `, ${d.remaining} NOT drained (timeout)`}. CPU (cores): ${cpu}. The backlog counts the load phases' leftovers (taken first: they are older)${d.leftover ? `; after the drain channel was empty, the last of them ${d.leftover.remaining === 0 ? `took ${fmt(d.leftover.seconds)} s more` : `were still ${d.leftover.remaining} pending after ${fmt(d.leftover.seconds)} s`}` : ""}.`,
     );
   }
   const checks = evaluate(result, config);
