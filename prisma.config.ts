@@ -23,10 +23,34 @@ resultPrototype.addFields = function patchedAddFields(fields) {
   return addFields.call(this, fields);
 };
 
+// adapter-pg's executeScript splits a migration on every ";" and runs the pieces one by one:
+// function bodies ($$ ... ; ... $$) break, and a failing migration is left half-applied. Send the
+// whole script as one simple-protocol query instead: PostgreSQL runs a multi-statement simple
+// query as one implicit transaction, so a migration applies entirely or not at all.
+type ScriptAdapter = {
+  executeScript(script: string): Promise<void>;
+  underlyingDriver(): { query(text: string): Promise<unknown> };
+  onError(error: unknown): never;
+};
+class WholeScriptPrismaPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const scriptAdapter = adapter as unknown as ScriptAdapter;
+    scriptAdapter.executeScript = async (script) => {
+      try {
+        await scriptAdapter.underlyingDriver().query(script);
+      } catch (error) {
+        scriptAdapter.onError(error);
+      }
+    };
+    return adapter;
+  }
+}
+
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
   experimental: { adapter: true },
   engine: "js",
-  adapter: async () => new PrismaPg({ connectionString: databaseUrl }),
+  adapter: async () => new WholeScriptPrismaPg({ connectionString: databaseUrl }),
 });
