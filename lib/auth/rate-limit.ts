@@ -10,6 +10,12 @@ const limiters = {
   // ceiling bounds guessing however many addresses an attacker claims to have.
   signInAccount: new RateLimiterMemory({ keyPrefix: "sign-in-account", points: 50, duration: 60 * 60 }),
   signUp: new RateLimiterMemory({ keyPrefix: "sign-up", points: 20, duration: 60 * 60 }),
+  // REST API and UI calls. An open inbox tab polls ~30 times a minute, so a person with a few
+  // tabs stays far below; a runaway script gets 429 + Retry-After instead of starving others.
+  apiKey: new RateLimiterMemory({ keyPrefix: "api-key", points: Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 1200), duration: 60 }),
+  session: new RateLimiterMemory({ keyPrefix: "session", points: Number(process.env.SESSION_RATE_LIMIT_PER_MINUTE ?? 2400), duration: 60 }),
+  // Meta's deauthorize / data-deletion callbacks: one call per user removal; floods are refused.
+  metaCallback: new RateLimiterMemory({ keyPrefix: "meta-callback", points: 120, duration: 60 }),
 };
 
 export type RateLimitOptions = { limiter: keyof typeof limiters; key: string };
@@ -22,7 +28,7 @@ export async function consumeRateLimit({ limiter, key }: RateLimitOptions): Prom
     if (error instanceof RateLimiterRes) {
       throw new AppError({
         code: "rate_limited",
-        message: "Too many attempts; try again later",
+        message: limiter === "apiKey" || limiter === "session" ? "Too many requests; slow down and retry after the delay" : "Too many attempts; try again later",
         retryAfter: Math.ceil(error.msBeforeNext / 1000),
       });
     }

@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { errorResponse } from "@/lib/http/respond";
 import { authenticateApiKey } from "./api-keys";
+import { clientAddress, consumeRateLimit } from "./rate-limit";
 import { getSessionUser, type SessionUser } from "./session";
 import type { RoleName } from "./schemas";
 
@@ -57,6 +58,14 @@ export function withUser(handler: (req: Request, ctx: { user: SessionUser; param
 }
 
 /** Wraps a public route: only the error mapping. */
+/** withErrors plus a per-address rate limit, for unauthenticated callbacks (Meta's). */
+export function withCallbackErrors(handler: (req: Request, ctx: { params: Record<string, string> }) => Promise<Response>) {
+  return withErrors(async (req, ctx) => {
+    await consumeRateLimit({ limiter: "metaCallback", key: clientAddress(req.headers) });
+    return handler(req, ctx);
+  });
+}
+
 export function withErrors(handler: (req: Request, ctx: { params: Record<string, string> }) => Promise<Response>) {
   return async (req: Request, routeContext: RouteContext): Promise<Response> => {
     try {
@@ -78,6 +87,7 @@ async function resolveWorkspaceContext(
     const [scheme, key] = authorization.split(" ");
     if (scheme !== "Bearer" || !key) throw new AppError({ code: "unauthorized", message: "Use Authorization: Bearer <API key>" });
     const principal = await authenticateApiKey(key);
+    await consumeRateLimit({ limiter: "apiKey", key: principal.apiKeyId });
     if (sessionOnly) throw new AppError({ code: "forbidden", message: "API keys cannot call this endpoint" });
     const workspace = await prisma.workspace.findUnique({
       where: { id: principal.workspaceId },
@@ -89,6 +99,7 @@ async function resolveWorkspaceContext(
   }
   const user = await getSessionUser(req);
   if (!user) throw new AppError({ code: "unauthorized", message: "Sign in first" });
+  await consumeRateLimit({ limiter: "session", key: user.id });
   if (!requestedSlug) throw new AppError({ code: "bad_request", message: "Name the workspace (X-Workspace header)" });
   const membership = await prisma.membership.findFirst({
     where: { userId: user.id, workspace: { slug: requestedSlug } },

@@ -1,5 +1,5 @@
 // POST /api/meta/data-deletion – Meta's Data Deletion Request callback (signed_request, no session)
-import { withErrors } from "@/lib/auth/with-workspace";
+import { withCallbackErrors } from "@/lib/auth/with-workspace";
 import { receiveDataDeletion } from "@/lib/meta/data-deletion";
 
-export const POST = withErrors(async (req) => Response.json(await receiveDataDeletion(req)));
+export const POST = withCallbackErrors(async (req) => Response.json(await receiveDataDeletion(req)));
