@@ -1,33 +1,58 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { Conversation } from "@/lib/inbox/queries";
+import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { inboxApi, inboxKeys, type Conversation, type ConversationsPage } from "@/lib/inbox/queries";
 import { MessageThread } from "@/components/messages/message-thread";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { ChannelLabel } from "./channel-label";
+import { Composer } from "./composer";
+import { ContactAvatar } from "./contact-avatar";
 import { contactName } from "./contact-name";
+import { ConversationActions } from "./conversation-actions";
 import { describeReplyWindow } from "./format-activity";
+import { writeConversation } from "./use-conversation-actions";
 
 export type ConversationPaneProps = {
   slug: string;
   conversationId: string;
-  /** The list's row for it; null while the list loads or when the row is not on a loaded page. */
+  /** Its latest summary; null while it loads. */
   conversation: Conversation | null;
+  currentUser: { id: string; name: string };
+  /** Owners, admins and agents reply and act; marketers read. */
+  canWrite: boolean;
   /** The current time in ms, for the reply window. */
   now: number;
   /** Move focus to the heading when the pane opens (phones, where the list is hidden). */
   shouldFocus: boolean;
   onBack: () => void;
+  /** Below `xl` the contact panel takes the thread's place. */
+  onShowContact: () => void;
+  onChanged: () => void;
+  onMarkedUnread: () => void;
   className?: string;
 };
 
 /**
- * The right pane: who the conversation is with, its channel and reply window, and the thread
- * (components/messages, polled every 3 s). Read-only for now: no composer.
+ * The middle pane: who the conversation is with, its channel and reply window, the actions,
+ * the thread (kept current by the inbox's delta poll) and the composer.
  */
-export function ConversationPane({ slug, conversationId, conversation, now, shouldFocus, onBack, className }: ConversationPaneProps) {
+export function ConversationPane({
+  slug,
+  conversationId,
+  conversation,
+  currentUser,
+  canWrite,
+  now,
+  shouldFocus,
+  onBack,
+  onShowContact,
+  onChanged,
+  onMarkedUnread,
+  className,
+}: ConversationPaneProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const name = conversation ? contactName(conversation.contact) : "Conversation";
   const handle = conversation ? contactHandle(conversation.contact, name) : null;
@@ -38,6 +63,8 @@ export function ConversationPane({ slug, conversationId, conversation, now, shou
     if (shouldFocus) headingRef.current?.focus();
   }, [conversationId, shouldFocus]);
 
+  useMarkRead({ slug, conversation, isEnabled: canWrite });
+
   return (
     <section aria-label={`Conversation with ${name}`} className={cn("flex flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm", className)}>
       <header className="flex items-center gap-2 border-b border-slate-100 px-3 py-3 sm:px-4">
@@ -47,6 +74,7 @@ export function ConversationPane({ slug, conversationId, conversation, now, shou
           </svg>
           Back
         </Button>
+        {conversation ? <ContactAvatar name={name} avatarUrl={conversation.contact.avatarUrl} className="hidden size-9 sm:flex" /> : null}
         <div className="min-w-0 flex-1">
           <h2 ref={headingRef} tabIndex={-1} className="truncate text-base font-semibold text-slate-900 focus:outline-none">
             {name}
@@ -66,6 +94,7 @@ export function ConversationPane({ slug, conversationId, conversation, now, shou
           ) : null}
         </div>
         <div className="hidden shrink-0 items-center gap-2 sm:flex">
+          {conversation?.contact.optedOut ? <Badge tone="danger">Opted out</Badge> : null}
           {statusLabel ? <Badge tone="warning">{statusLabel}</Badge> : null}
           {replyWindow ? (
             <Badge tone={replyWindow.isClosingSoon ? "warning" : replyWindow.isOpen ? "success" : "neutral"}>
@@ -74,10 +103,57 @@ export function ConversationPane({ slug, conversationId, conversation, now, shou
             </Badge>
           ) : null}
         </div>
+        <Button variant="secondary" size="sm" onClick={onShowContact} className="xl:hidden" aria-label={`Contact details of ${name}`}>
+          Contact
+        </Button>
       </header>
-      <MessageThread key={conversationId} slug={slug} conversationId={conversationId} testId="inbox-thread" label={`Messages with ${name}`} />
+      {conversation && canWrite ? (
+        <ConversationActions slug={slug} conversation={conversation} currentUserId={currentUser.id} onChanged={onChanged} onMarkedUnread={onMarkedUnread} />
+      ) : null}
+      <MessageThread key={`thread-${conversationId}`} slug={slug} conversationId={conversationId} testId="inbox-thread" label={`Messages with ${name}`} pollMs={false} canRetry={canWrite} />
+      {conversation && canWrite ? <Composer key={`composer-${conversation.id}`} slug={slug} conversation={conversation} currentUser={currentUser} /> : null}
+      {!canWrite ? <p className="border-t border-slate-100 px-4 py-3 text-sm text-slate-600">Your role can read conversations but not reply.</p> : null}
     </section>
   );
+}
+
+/**
+ * Marks the conversation read while it is open in a visible tab (at opening, and again when
+ * new messages arrive). The unread badge clears at once; the server's answer confirms it.
+ */
+function useMarkRead({ slug, conversation, isEnabled }: { slug: string; conversation: Conversation | null; isEnabled: boolean }) {
+  const queryClient = useQueryClient();
+  const inFlightRef = useRef<string | null>(null);
+  const id = conversation?.id ?? null;
+  const unread = conversation?.unreadCount ?? 0;
+
+  useEffect(() => {
+    if (!isEnabled || !id || unread === 0) return;
+    function markRead() {
+      if (document.visibilityState !== "visible" || inFlightRef.current === id || !id) return;
+      inFlightRef.current = id;
+      queryClient.setQueriesData<InfiniteData<ConversationsPage>>({ queryKey: inboxKeys.lists(slug) }, (data) =>
+        data
+          ? { ...data, pages: data.pages.map((page) => ({ ...page, conversations: page.conversations.map((row) => (row.id === id ? { ...row, unreadCount: 0 } : row)) })) }
+          : data,
+      );
+      inboxApi
+        .patchConversation({ slug, conversationId: id, input: { unread: false } })
+        .then((updated) => {
+          writeConversation({ queryClient, slug, conversation: updated });
+          void queryClient.invalidateQueries({ queryKey: inboxKeys.counts(slug), exact: true });
+        })
+        .catch(() => {
+          // Not fatal: the badge comes back with the next poll and the next visit retries.
+        })
+        .finally(() => {
+          inFlightRef.current = null;
+        });
+    }
+    markRead();
+    document.addEventListener("visibilitychange", markRead);
+    return () => document.removeEventListener("visibilitychange", markRead);
+  }, [isEnabled, id, unread, queryClient, slug]);
 }
 
 /** The username or phone shown under the name, unless it already is the name. */

@@ -5,7 +5,8 @@ import type { Conversation } from "@/lib/inbox/queries";
 import { formatDateTime } from "@/lib/format/format-date";
 import { cn } from "@/components/ui/cn";
 import { ChannelLabel } from "./channel-label";
-import { contactName, initials } from "./contact-name";
+import { ContactAvatar } from "./contact-avatar";
+import { contactName } from "./contact-name";
 import { describeReplyWindow, formatRelativeTime } from "./format-activity";
 
 export type ConversationRowProps = {
@@ -15,11 +16,13 @@ export type ConversationRowProps = {
   isSelected: boolean;
   /** The current time in ms (shared by every row, refreshed by the list). */
   now: number;
+  /** Rows assigned to the viewer say "You". */
+  currentUserId: string;
   onSelect: (conversation: Conversation) => void;
 };
 
 /** One conversation in the list: who, where, the last message, how long ago, and the reply window. */
-export function ConversationRow({ conversation, href, isSelected, now, onSelect }: ConversationRowProps) {
+export function ConversationRow({ conversation, href, isSelected, now, currentUserId, onSelect }: ConversationRowProps) {
   const name = contactName(conversation.contact);
   const isUnread = conversation.unreadCount > 0;
   const replyWindow = describeReplyWindow(conversation.windowClosesAt, now);
@@ -45,12 +48,7 @@ export function ConversationRow({ conversation, href, isSelected, now, onSelect 
           isSelected ? "border-brand-600 bg-brand-50" : "border-transparent hover:bg-slate-50",
         )}
       >
-        <span
-          aria-hidden="true"
-          className="mt-0.5 flex size-9 shrink-0 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 uppercase"
-        >
-          {initials(name)}
-        </span>
+        <ContactAvatar name={name} avatarUrl={conversation.contact.avatarUrl} className="mt-0.5 size-9" />
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
             <span className={cn("truncate", isUnread ? "font-semibold text-slate-900" : "font-medium text-slate-800")}>{name}</span>
@@ -79,12 +77,24 @@ export function ConversationRow({ conversation, href, isSelected, now, onSelect 
           <span className="mt-1 flex items-center justify-between gap-2">
             <span className={cn("truncate", isUnread ? "text-slate-800" : "text-slate-500")}>{conversation.lastMessagePreview ?? "No messages yet"}</span>
             {isUnread ? (
-              <span className="shrink-0 rounded-full bg-brand-600 px-1.5 text-xs font-medium text-white tabular-nums">
+              <span data-testid="unread-badge" className="shrink-0 rounded-full bg-brand-600 px-1.5 text-xs font-medium text-white tabular-nums">
                 {conversation.unreadCount}
                 <span className="sr-only"> unread</span>
               </span>
             ) : null}
           </span>
+          {conversation.assignee || conversation.botPaused ? (
+            <span className="mt-1 flex items-center gap-2 text-xs text-slate-500">
+              {conversation.assignee ? (
+                <span data-testid="row-assignee" className="truncate">
+                  <span className="sr-only">Assigned to </span>
+                  <span aria-hidden="true">→ </span>
+                  {conversation.assignee.id === currentUserId ? "You" : conversation.assignee.name}
+                </span>
+              ) : null}
+              {conversation.botPaused ? <span className="shrink-0 rounded bg-amber-50 px-1 text-amber-800">Bot paused</span> : null}
+            </span>
+          ) : null}
         </span>
       </a>
     </li>

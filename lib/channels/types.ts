@@ -126,7 +126,15 @@ export type ParsedWebhook = { events: InternalEvent[]; ignored: { reason: string
 
 export type OutboundMessage =
   | { type: "text"; text: string; previewUrl?: boolean }
-  | { type: "media"; media: "image" | "video" | "audio" | "file"; url: string; caption?: string; filename?: string }
+  | {
+      type: "media";
+      media: "image" | "video" | "audio" | "file";
+      url: string;
+      caption?: string;
+      filename?: string;
+      /** Shown in the thread; providers read the type from the URL's Content-Type. */
+      mimeType?: string;
+    }
   | { type: "quick_replies"; text: string; options: { id: string; title: string }[] }
   | { type: "buttons"; text: string; buttons: { id: string; title: string }[] }
   | {
@@ -135,7 +143,14 @@ export type OutboundMessage =
       buttonText: string;
       sections: { title: string; rows: { id: string; title: string; description?: string }[] }[];
     }
-  | { type: "template"; name: string; language: string; components?: unknown[] };
+  | {
+      type: "template";
+      name: string;
+      language: string;
+      components?: unknown[];
+      /** The body with its parameters filled in, as the thread shows it; never sent. */
+      text?: string;
+    };
 
 export type SendOptions = {
   /** Stable per logical message: a retried job reuses it; providers that accept one get it. */

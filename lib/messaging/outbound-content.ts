@@ -9,12 +9,12 @@ export function toStoredContent(message: OutboundMessage): MessageContent & { ou
     case "text":
       return { type: "text", text: message.text, outbound: message };
     case "media":
-      return { type: message.media, url: message.url, caption: message.caption, filename: message.filename, outbound: message };
+      return { type: message.media, url: message.url, caption: message.caption, filename: message.filename, mimeType: message.mimeType, outbound: message };
     case "quick_replies":
     case "buttons":
     case "list":
       return { type: "text", text: message.text, outbound: message };
     case "template":
-      return { type: "template", name: message.name, language: message.language, components: message.components, outbound: message };
+      return { type: "template", name: message.name, language: message.language, components: message.components, text: message.text, outbound: message };
   }
 }

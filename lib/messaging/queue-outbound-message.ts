@@ -1,14 +1,28 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { withPgTransaction } from "@/lib/db/pg";
+import { withPgTransaction, type SqlClient } from "@/lib/db/pg";
 import { AppError } from "@/lib/http/errors";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueue } from "@/lib/jobs/enqueue";
+import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
 import type { OutboundMessage } from "@/lib/channels/types";
 import { describeContent } from "@/lib/inbox/ingest/describe-content";
+import type { SendRule } from "@/lib/inbox/compose/send-policy";
 import { toStoredContent } from "./outbound-content";
+
+/**
+ * Why the send is allowed (lib/inbox/compose/send-policy.ts decided it): stored as the message's
+ * ComplianceRecord. Consent is always "subscribed": opted-out contacts are refused before this.
+ */
+export type OutboundCompliance = {
+  rule: SendRule;
+  insideWindow: boolean;
+  lastInboundAt: Date | null;
+  windowClosesAt: Date | null;
+  templateName?: string | null;
+};
 
 export type QueueOutboundMessageOptions = {
   workspaceId: string;
@@ -20,49 +34,75 @@ export type QueueOutboundMessageOptions = {
   idempotencyKey: string;
   messageTag?: "HUMAN_AGENT";
   isAutoReply?: boolean;
+  compliance: OutboundCompliance;
+  /** Write everything in the caller's transaction (flows store the message with their session and credit charge). */
+  client?: SqlClient;
+  /** With `client`: not before this time (flows pace consecutive bot messages to one person, lib/flows/runner/pace-sends.ts). */
+  startAfter?: Date;
 };
 
-export type QueuedMessage = { id: string; status: string; duplicate: boolean };
+export type QueuedMessage = { id: string; conversationId: string; status: string; duplicate: boolean };
 
-const existingRow = z.object({ id: z.string(), status: z.string() });
+const existingRow = z.object({ id: z.string(), conversationId: z.string(), status: z.string() });
 
 /**
- * Stores an outbound message as "pending" and its send job in one transaction. The caller has
- * already checked the platform rules (window, opt-out, block); the send job does the sending.
- * Idempotent by (workspace, idempotencyKey).
+ * Stores an outbound message as "pending", its ComplianceRecord and its send job in one
+ * transaction: all three exist, or none. The caller has already checked the platform rules
+ * (window, opt-out, block) and passes the decision as `compliance`; the send job does the
+ * sending. Idempotent by (workspace, idempotencyKey): a second call with the same key returns
+ * the first message (`duplicate: true`), whatever it asked for, and queues nothing.
+ * Throws AppError 404 when the workspace has no such conversation.
  */
 export async function queueOutboundMessage(options: QueueOutboundMessageOptions): Promise<QueuedMessage> {
-  const { workspaceId, conversationId, message, senderType, idempotencyKey } = options;
+  const { workspaceId, conversationId, message, senderType, idempotencyKey, compliance } = options;
   const content = toStoredContent(message);
-  // Started before the transaction: see storeWebhookEvent (embedded database deadlock).
-  await getBoss();
-  return withPgTransaction(async (client) => {
+  const senderUserId = options.senderUserId ?? null;
+  const messageTag = options.messageTag ?? null;
+  // Timestamps are written as UTC wall time (timezone('UTC', now())): the columns are
+  // `timestamp without time zone`, which Prisma reads as UTC whatever the server's TimeZone is,
+  // and the send job compares updatedAt with the clock (its lease).
+  // Started before the transaction: see storeWebhookEvent (embedded database deadlock). In the
+  // caller's transaction the job is written without it (lib/jobs/insert-jobs.ts).
+  if (!options.client) await getBoss();
+  const store = async (client: SqlClient): Promise<QueuedMessage> => {
     const id = randomUUID();
     const inserted = await client.query(
       `INSERT INTO "Message" (id, "workspaceId", "conversationId", "channelId", direction, "contentType", content, status,
          "senderType", "senderUserId", "idempotencyKey", "messageTag", "isAutoReply", "createdAt", "updatedAt")
        SELECT $1, $2, c.id, c."channelId", 'outbound', $3::"MessageContentType", $4::jsonb, 'pending',
-         $5::"SenderType", $6, $7, $8, $9, now(), now()
+         $5::"SenderType", $6, $7, $8, $9, timezone('UTC', now()), timezone('UTC', now())
        FROM "Conversation" c WHERE c.id = $10 AND c."workspaceId" = $2
        ON CONFLICT ("workspaceId", "idempotencyKey") DO NOTHING
        RETURNING id`,
-      [id, workspaceId, content.type, JSON.stringify(content), senderType, options.senderUserId ?? null, idempotencyKey, options.messageTag ?? null, options.isAutoReply ?? false, conversationId],
+      [id, workspaceId, content.type, JSON.stringify(content), senderType, senderUserId, idempotencyKey, messageTag, options.isAutoReply ?? false, conversationId],
     );
     if (inserted.rowCount === 0) {
-      const existing = await client.query(`SELECT id, status::text FROM "Message" WHERE "workspaceId" = $1 AND "idempotencyKey" = $2`, [workspaceId, idempotencyKey]);
+      const existing = await client.query(`SELECT id, "conversationId", status::text FROM "Message" WHERE "workspaceId" = $1 AND "idempotencyKey" = $2`, [workspaceId, idempotencyKey]);
       const row = existing.rows[0] ? existingRow.parse(existing.rows[0]) : null;
       if (!row) throw new AppError({ code: "not_found", message: "Conversation not found" });
-      return { id: row.id, status: row.status, duplicate: true };
+      return { ...row, duplicate: true };
     }
     await client.query(
-      `UPDATE "Conversation" SET "lastMessageAt" = now(), "lastMessagePreview" = $2, "updatedAt" = now() WHERE id = $1`,
+      `INSERT INTO "ComplianceRecord" (id, "workspaceId", "messageId", "channelType", rule, "insideWindow", "lastInboundAt", "windowClosesAt",
+         "messageTag", "templateName", consent, "senderType", "senderUserId")
+       SELECT $1, $2, $3, ch.type, $4, $5, $6, $7, $8, $9, 'subscribed', $10::"SenderType", $11
+       FROM "Conversation" c JOIN "Channel" ch ON ch.id = c."channelId" WHERE c.id = $12`,
+      [
+        randomUUID(), workspaceId, id, compliance.rule, compliance.insideWindow, compliance.lastInboundAt, compliance.windowClosesAt,
+        messageTag, compliance.templateName ?? null, senderType, senderUserId, conversationId,
+      ],
+    );
+    await client.query(
+      `UPDATE "Conversation" SET "lastMessageAt" = timezone('UTC', now()), "lastMessagePreview" = $2, "updatedAt" = timezone('UTC', now()) WHERE id = $1`,
       [conversationId, describeContent(content)],
     );
     await client.query(
       `INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", step, detail) VALUES ($1, $2, $3, 'send_queued', $4::jsonb)`,
-      [randomUUID(), workspaceId, id, JSON.stringify({ senderType, messageTag: options.messageTag ?? null })],
+      [randomUUID(), workspaceId, id, JSON.stringify({ senderType, messageTag, rule: compliance.rule })],
     );
-    await enqueue({ queue: queues.sendMessage.name, data: { messageId: id }, client });
-    return { id, status: "pending", duplicate: false };
-  });
+    if (options.client) await insertJobs({ client, queue: queues.sendMessage.name, jobs: [{ data: { messageId: id }, startAfter: options.startAfter }] });
+    else await enqueue({ queue: queues.sendMessage.name, data: { messageId: id }, client });
+    return { id, conversationId, status: "pending", duplicate: false };
+  };
+  return options.client ? store(options.client) : withPgTransaction(store);
 }

@@ -2,6 +2,7 @@
 // test calls (playwright.config.ts points GRAPH_API_URL and TWILIO_API_URL at it). It knows the
 // credentials below, so the journeys can type them into the connect forms.
 import { startFakeProviders } from "../fakes/fake-providers";
+import { fakeControlPort, startFakeControl } from "./support/fake-control";
 
 /** The WhatsApp Cloud API number the e2e journeys connect. */
 export const E2E_WHATSAPP = {
@@ -43,7 +44,10 @@ export default async function globalSetup() {
   // manages the fake's default Pages ("Metricsaurus" with @metricsaurus, and one without Instagram).
   fake.registerApp(E2E_META_APP.appId, E2E_META_APP.appSecret);
   fake.setLoginUser({ id: "10160000000000042", name: "Erin E2E" });
+  // Lets specs (in worker processes) read the fake's requests and register their own numbers.
+  const control = await startFakeControl({ fake, port: fakeControlPort() });
   return async () => {
+    await control.close();
     await fake.close();
   };
 }

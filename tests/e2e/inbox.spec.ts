@@ -40,8 +40,8 @@ test("a customer message shows up in an open inbox and opens its thread", async 
   const pane = inbox.getByRole("region", { name: "Conversation with Ada Lovelace" });
   await expect(pane.getByTestId("inbox-thread").getByTestId("message").filter({ hasText: text })).toBeVisible();
   await expect(row).toHaveAttribute("aria-current", "true");
-  // Read-only for now: no composer.
-  await expect(pane.getByRole("textbox")).toHaveCount(0);
+  // The composer sits under the thread.
+  await expect(pane.getByRole("combobox", { name: "Message" })).toBeVisible();
 
   await inbox.reload();
   await expect(inbox.getByTestId("inbox-thread").getByTestId("message").filter({ hasText: text })).toBeVisible();
@@ -49,7 +49,7 @@ test("a customer message shows up in an open inbox and opens its thread", async 
   // On a phone: the thread alone, with Back to the list.
   await inbox.setViewportSize({ width: 390, height: 844 });
   await expect(inbox.getByRole("region", { name: "Conversations" })).toBeHidden();
-  await inbox.getByRole("button", { name: "Back" }).click();
+  await inbox.getByRole("button", { name: "Back", exact: true }).click();
   await expect(inbox).not.toHaveURL(/[?&]c=/);
   await expect(inbox.getByRole("region", { name: "Conversations" })).toBeVisible();
   await expect(inbox.getByTestId("inbox-thread")).toHaveCount(0);

@@ -86,7 +86,10 @@ describe("GET /api/conversations", () => {
     expect(body.nextCursor).toBeNull();
     const first = body.conversations[0];
     expect(Object.keys(first).sort()).toEqual(
-      ["channel", "contact", "id", "lastInboundAt", "lastMessageAt", "lastMessagePreview", "status", "unreadCount", "windowClosesAt"].sort(),
+      [
+        "assignee", "botPaused", "botPausedReason", "channel", "contact", "id", "lastInboundAt", "lastMessageAt", "lastMessagePreview", "status",
+        "unreadCount", "windowClosesAt",
+      ].sort(),
     );
     expect(first).toMatchObject({
       id: openOrder[0],
@@ -94,7 +97,10 @@ describe("GET /api/conversations", () => {
       unreadCount: 2,
       lastMessagePreview: "Hello from Newest",
       channel: { id: whatsApp.id, type: "whatsapp_cloud", name: "Bakery WhatsApp" },
-      contact: { id: expect.any(String), displayName: "Newest", username: null, phone: null, avatarUrl: null },
+      assignee: null,
+      botPaused: false,
+      botPausedReason: null,
+      contact: { id: expect.any(String), displayName: "Newest", username: null, phone: null, avatarUrl: null, tags: [], optedOut: false },
     });
   });
 
@@ -174,7 +180,7 @@ describe("GET /api/conversations", () => {
     for (const query of ["", "?status=archived", "?status=blocked", `?channelId=${whatsApp.id}`, `?channelId=${sandbox.id}`, `?cursor=${first.nextCursor}`]) {
       const res = await list(query, as, slug);
       expect(res.status).toBe(200);
-      expect(await readJson(res)).toEqual({ conversations: [], nextCursor: null });
+      expect(await readJson(res)).toEqual({ conversations: [], nextCursor: null, syncCursor: expect.stringMatching(/^\d+$/) });
     }
     // And naming our workspace is refused outright.
     expect((await list("", as, owner.workspace.slug)).status).toBe(403);
@@ -187,5 +193,234 @@ describe("getConversationSummary (the inbox page's ?c= on reload)", () => {
     const summary = await getConversationSummary({ workspaceId: owner.workspace.id, id: openOrder[0] });
     expect(JSON.parse(JSON.stringify(summary))).toEqual(listed);
     expect(await getConversationSummary({ workspaceId: stranger.workspace.id, id: openOrder[0] })).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Filters (assignee, unread, combinations) and search, on a workspace of their own.
+
+type FixtureOptions = {
+  channel: { id: string; workspaceId: string };
+  name: string;
+  username?: string;
+  phone?: string;
+  hoursAgo: number;
+  status?: "open" | "archived" | "blocked";
+  assigneeId?: string | null;
+  unreadCount?: number;
+  texts?: string[];
+};
+
+async function seedFixture({ channel, name, username, phone, hoursAgo, status = "open", assigneeId = null, unreadCount = 0, texts = [] }: FixtureOptions) {
+  const contact = await prisma.contact.create({
+    data: { workspaceId: channel.workspaceId, channelId: channel.id, externalId: `${name}-${uniqueSuffix()}`, displayName: name, username, phone },
+  });
+  const at = new Date(Date.now() - hoursAgo * HOUR);
+  const conversation = await prisma.conversation.create({
+    data: { workspaceId: channel.workspaceId, channelId: channel.id, contactId: contact.id, status, assigneeId, unreadCount, lastMessageAt: at, lastInboundAt: at },
+  });
+  for (const text of texts) {
+    await prisma.message.create({
+      data: {
+        workspaceId: channel.workspaceId, conversationId: conversation.id, channelId: channel.id, direction: "inbound", contentType: "text",
+        content: { type: "text", text }, status: "received", senderType: "contact",
+      },
+    });
+  }
+  return conversation.id;
+}
+
+describe("GET /api/conversations filters and search", () => {
+  let team: TestAccount;
+  let me: SessionSubject;
+  let colleague: SessionSubject;
+  let teamKey: string;
+  let wa: { id: string; workspaceId: string };
+  let sb: { id: string; workspaceId: string };
+  const ids: Record<string, string> = {};
+
+  function listAs(query: string, as: SessionSubject = me) {
+    return call(listConversationsRoute, `/api/conversations${query}`, { as, headers: { "x-workspace": team.workspace.slug } });
+  }
+  async function idsFor(query: string) {
+    const res = await listAs(query);
+    const body = await readJson(res);
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    return body.conversations.map((conversation: { id: string }) => conversation.id) as string[];
+  }
+
+  beforeAll(async () => {
+    team = await createAccount({ label: "inbox-filters" });
+    me = (await addMember({ workspace: team.workspace, invitedBy: team.user, role: "agent" })).user;
+    colleague = (await addMember({ workspace: team.workspace, invitedBy: team.user, role: "agent" })).user;
+    teamKey = (await createApiKey({ workspaceId: team.workspace.id, name: "filters key", role: "agent", createdById: team.user.id })).key;
+    sb = await getSandboxChannel(team.workspace.id);
+    wa = await createWhatsAppChannel({ workspaceId: team.workspace.id });
+    // Newest first: A, B, C, D; E archived, F blocked.
+    ids.A = await seedFixture({ channel: wa, name: "Alice Martin", username: "alice_m", phone: "+15550102030", hoursAgo: 1, assigneeId: me.id, unreadCount: 2, texts: ["hello there"] });
+    ids.B = await seedFixture({ channel: sb, name: "Bob 100% Real", hoursAgo: 2, assigneeId: me.id, texts: ["thanks for the refund"] });
+    ids.C = await seedFixture({ channel: wa, name: "Carla Underscore", username: "carla", hoursAgo: 3, unreadCount: 1, texts: ["Where is my ORDER?"] });
+    ids.D = await seedFixture({ channel: sb, name: "Dan", hoursAgo: 4, assigneeId: colleague.id, unreadCount: 3, texts: ["my pizza margherita arrived cold"] });
+    ids.E = await seedFixture({ channel: wa, name: "Eve Archived", hoursAgo: 5, status: "archived", assigneeId: me.id, texts: ["pizza again"] });
+    ids.F = await seedFixture({ channel: sb, name: "Frank Blocked", hoursAgo: 6, status: "blocked" });
+    // A deleted message does not make its conversation match.
+    await prisma.message.updateMany({ where: { conversationId: ids.B }, data: { deletedAt: new Date() } });
+    // Another workspace's message with our words never matches here.
+    const other = await createAccount({ label: "inbox-filters-other" });
+    await seedFixture({ channel: await getSandboxChannel(other.workspace.id), name: "Alice Elsewhere", hoursAgo: 0, texts: ["pizza margherita"] });
+  });
+
+  const byName = (...names: string[]) => names.map((name) => ids[name]);
+
+  it.each([
+    ["", ["A", "B", "C", "D"]],
+    ["?assignee=me", ["A", "B"]],
+    ["?assignee=unassigned", ["C"]],
+    ["?unread=true", ["A", "C", "D"]],
+    ["?unread=false", ["A", "B", "C", "D"]],
+    ["?assignee=me&unread=true", ["A"]],
+    ["?assignee=unassigned&unread=true", ["C"]],
+    ["?status=archived&assignee=me", ["E"]],
+    ["?status=blocked&assignee=unassigned", ["F"]],
+    ["?status=archived&assignee=unassigned", []],
+  ])("filters %s", async (query, expected) => {
+    expect(await idsFor(query)).toEqual(byName(...expected));
+  });
+
+  it("filters by channel combined with assignee and unread", async () => {
+    expect(await idsFor(`?channelId=${wa.id}`)).toEqual(byName("A", "C"));
+    expect(await idsFor(`?channelId=${wa.id}&assignee=me`)).toEqual(byName("A"));
+    expect(await idsFor(`?channelId=${sb.id}&unread=true`)).toEqual(byName("D"));
+    expect(await idsFor(`?channelId=${sb.id}&assignee=me&unread=true`)).toEqual([]);
+    expect(await idsFor(`?channelId=${wa.id}&status=archived`)).toEqual(byName("E"));
+  });
+
+  it("filters by a user id, and lists nothing for a user of no conversation", async () => {
+    expect(await idsFor(`?assignee=${colleague.id}`)).toEqual(byName("D"));
+    expect(await idsFor(`?assignee=${team.user.id}`)).toEqual([]);
+    expect(await idsFor("?assignee=no-such-user")).toEqual([]);
+  });
+
+  it("resolves assignee=me per caller", async () => {
+    const res = await listAs("?assignee=me", colleague);
+    expect((await readJson(res)).conversations.map((c: { id: string }) => c.id)).toEqual(byName("D"));
+  });
+
+  it("answers 422 for assignee=me with an API key (it has no \"me\") and for a malformed unread", async () => {
+    const res = await call(listConversationsRoute, "/api/conversations?assignee=me", { apiKey: teamKey });
+    expect(res.status).toBe(422);
+    expect((await readJson(res)).error).toMatchObject({ code: "unprocessable", field: "assignee" });
+    const bad = await listAs("?unread=yes");
+    expect(bad.status).toBe(422);
+    expect((await readJson(bad)).error.field).toBe("unread");
+  });
+
+  it.each([
+    ["a name, any case", "aLiCe", ["A"]],
+    ["part of a name", "martin", ["A"]],
+    ["a username, with or without @", "@alice_m", ["A"]],
+    ["a phone number fragment", "0102030", ["A"]],
+    ["a phone number with punctuation", "+1 (555) 010-2030", ["A"]],
+    ["a word of a deleted message", "refund", []],
+    ["a message word prefix, any case", "ORD", ["C"]],
+    ["several message word prefixes", "pizz marg", ["D"]],
+    ["words that are not all in one message", "pizza hot", []],
+    ["a literal %", "%", ["B"]],
+    ["a literal _", "_", ["A"]],
+    ["a backslash", "\\", []],
+    ["tsquery syntax as text", "pizza & !cold | (", ["D"]],
+    ["quotes", "'pizza'", ["D"]],
+  ])("searches %s", async (_label, q, expected) => {
+    expect(await idsFor(`?q=${encodeURIComponent(q)}`)).toEqual(byName(...expected));
+  });
+
+  it("searches within the filter and pages search results", async () => {
+    expect(await idsFor(`?q=pizza&status=archived`)).toEqual(byName("E"));
+    expect(await idsFor(`?q=a&assignee=me`)).toEqual(byName("A", "B"));
+    const first = await readJson(await listAs("?q=a&limit=2"));
+    expect(first.conversations.map((c: { id: string }) => c.id)).toEqual(byName("A", "B"));
+    const second = await readJson(await listAs(`?q=a&limit=2&cursor=${first.nextCursor}`));
+    expect(second.conversations.map((c: { id: string }) => c.id)).toEqual(byName("C", "D"));
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("treats a blank q as no search and refuses one over 100 characters", async () => {
+    expect(await idsFor("?q=%20%20")).toEqual(byName("A", "B", "C", "D"));
+    const res = await listAs(`?q=${"x".repeat(101)}`);
+    expect(res.status).toBe(422);
+    expect((await readJson(res)).error.field).toBe("q");
+  });
+
+  it("returns a syncCursor taken before the read (a number no later than a cursor taken after it)", async () => {
+    const body = await readJson(await listAs(""));
+    const [{ after }] = await prisma.$queryRaw<{ after: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS after`;
+    expect(body.syncCursor).toMatch(/^\d+$/);
+    expect(BigInt(body.syncCursor) <= BigInt(after)).toBe(true);
+  });
+
+  it("shows the assignee, the bot pause and the contact's tags and opt-out on each row", async () => {
+    await prisma.conversation.update({ where: { id: ids.A }, data: { botPaused: true, botPausedReason: "Paused by test" } });
+    const contact = await prisma.conversation.findUniqueOrThrow({ where: { id: ids.A }, select: { contactId: true } });
+    await prisma.contact.update({ where: { id: contact.contactId }, data: { tags: ["vip"], optedOut: true } });
+    const row = (await readJson(await listAs("?assignee=me"))).conversations[0];
+    expect(row).toMatchObject({
+      id: ids.A,
+      assignee: { id: me.id, name: me.name },
+      botPaused: true,
+      botPausedReason: "Paused by test",
+      contact: { displayName: "Alice Martin", username: "alice_m", phone: "+15550102030", tags: ["vip"], optedOut: true },
+    });
+  });
+});
+
+describe("GET /api/conversations search over more conversations than the search window", () => {
+  let crowd: TestAccount;
+  let newestFirst: string[];
+
+  beforeAll(async () => {
+    crowd = await createAccount({ label: "inbox-search-crowd" });
+    const channel = await getSandboxChannel(crowd.workspace.id);
+    const suffix = uniqueSuffix();
+    // 130 conversations, one a minute; every one but the oldest says "banana", the oldest "kiwi".
+    await prisma.$executeRaw`
+      WITH contacts AS (
+        INSERT INTO "Contact" (id, "workspaceId", "channelId", "externalId", "displayName", "updatedAt")
+        SELECT 'crowd-' || ${suffix} || '-' || lpad(g::text, 3, '0'), ${crowd.workspace.id}, ${channel.id}, 'crowd-' || g,
+               CASE WHEN g = 1 THEN 'Zed Oldest' ELSE 'Filler ' || g END, now()
+        FROM generate_series(1, 130) g RETURNING id),
+      conversations AS (
+        INSERT INTO "Conversation" (id, "workspaceId", "channelId", "contactId", "lastMessageAt", "updatedAt")
+        SELECT 'conv-' || id, ${crowd.workspace.id}, ${channel.id}, id,
+               now() - (200 - right(id, 3)::int) * interval '1 minute', now()
+        FROM contacts RETURNING id)
+      INSERT INTO "Message" (id, "workspaceId", "conversationId", "channelId", direction, "contentType", content, status, "senderType", "updatedAt")
+      SELECT 'msg-' || id, ${crowd.workspace.id}, id, ${channel.id}, 'inbound', 'text',
+             jsonb_build_object('type', 'text', 'text', CASE WHEN right(id, 3) = '001' THEN 'a rare kiwi' ELSE 'one banana please' END),
+             'received', 'contact', now()
+      FROM conversations`;
+    const rows = await prisma.conversation.findMany({ where: { workspaceId: crowd.workspace.id }, orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }], select: { id: true } });
+    newestFirst = rows.map((row) => row.id);
+  });
+
+  async function search(query: string) {
+    const res = await call(listConversationsRoute, `/api/conversations?${query}`, { as: crowd.user, headers: { "x-workspace": crowd.workspace.slug } });
+    expect(res.status).toBe(200);
+    return readJson(res);
+  }
+
+  it("finds a rare message or contact far past the newest conversations", async () => {
+    expect((await search("q=kiwi")).conversations.map((c: { id: string }) => c.id)).toEqual([newestFirst.at(-1)]);
+    expect((await search("q=zed")).conversations.map((c: { id: string }) => c.id)).toEqual([newestFirst.at(-1)]);
+  });
+
+  it("pages a common word through every match, in list order", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const body = await search(`q=banana&limit=50${cursor ? `&cursor=${cursor}` : ""}`);
+      seen.push(...body.conversations.map((c: { id: string }) => c.id));
+      cursor = body.nextCursor;
+    } while (cursor && seen.length < 500);
+    expect(seen).toEqual(newestFirst.slice(0, -1));
   });
 });

@@ -60,7 +60,7 @@ async function whatsAppConversation({ registered = true } = {}) {
 }
 
 function queueText(conversationId: string, text = "Your order has shipped", idempotencyKey = `reply-${uniqueSuffix()}`) {
-  return queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text }, senderType: "agent", idempotencyKey });
+  return queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text }, senderType: "agent", compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null }, idempotencyKey });
 }
 
 /** Every POST /{version}/{phone-number-id}/messages the fake Graph API received for a channel. */

@@ -131,6 +131,7 @@ describe("a status that arrives before its message has a provider id", () => {
       conversationId,
       message: { type: "text", text: "Your parcel is on its way" },
       senderType: "agent",
+      compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null },
       idempotencyKey: `statuses-${uniqueSuffix()}`,
     });
     fake.failNext({

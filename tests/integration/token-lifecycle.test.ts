@@ -138,7 +138,7 @@ describe("code 190 while sending", () => {
       status: 401,
       body: { error: { message: "Error validating access token: Session has expired", type: "OAuthException", code: 190, error_subcode: 463, fbtrace_id: "x" } },
     });
-    const first = await queueOutboundMessage({ workspaceId: workspace.id, conversationId, message: { type: "text", text: "hi" }, senderType: "agent", idempotencyKey: `k-${Date.now()}-1` });
+    const first = await queueOutboundMessage({ workspaceId: workspace.id, conversationId, message: { type: "text", text: "hi" }, senderType: "agent", compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null }, idempotencyKey: `k-${Date.now()}-1` });
     await handleSendMessage({ messageId: first.id }, { retryCount: 0, retryLimit: 8 });
 
     const failed = await prisma.message.findUniqueOrThrow({ where: { id: first.id } });
@@ -146,7 +146,7 @@ describe("code 190 while sending", () => {
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } })).status).toBe("needs_reauth");
 
     fake.reset();
-    const second = await queueOutboundMessage({ workspaceId: workspace.id, conversationId, message: { type: "text", text: "again" }, senderType: "agent", idempotencyKey: `k-${Date.now()}-2` });
+    const second = await queueOutboundMessage({ workspaceId: workspace.id, conversationId, message: { type: "text", text: "again" }, senderType: "agent", compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null }, idempotencyKey: `k-${Date.now()}-2` });
     await handleSendMessage({ messageId: second.id }, { retryCount: 0, retryLimit: 8 });
     expect(fake.requests).toHaveLength(0);
     expect((await prisma.message.findUniqueOrThrow({ where: { id: second.id } })).errorMessage).toMatch(/reconnected/);

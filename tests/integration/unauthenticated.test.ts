@@ -14,6 +14,7 @@ const publicEndpoints: Record<string, string> = {
   "GET /api/auth/[...nextauth]": "next-auth itself: sign-in, CSRF and session endpoints",
   "POST /api/auth/[...nextauth]": "next-auth itself: sign-in, CSRF and session endpoints",
   "GET /api/health": "load balancers and monitors probe it without credentials",
+  "GET /api/attachments/[id]/[token]": "Meta and Twilio fetch attachments without credentials; the HMAC token in the URL is the key (attachments.test.ts checks wrong tokens get 404)",
   "POST /api/signup": "creates the account, so nobody is signed in yet",
   // Provider webhooks: authenticated by the provider's signature (or verify token), never by a
   // session; the webhook tests cover their rejection of unsigned requests.

@@ -12,7 +12,7 @@ const searchParamsSchema = z.object({ c: z.string().min(1).max(100).optional().c
 type InboxPageProps = { params: Promise<{ workspace: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function InboxPage({ params, searchParams }: InboxPageProps) {
-  const { workspace } = await requireWorkspaceMember((await params).workspace);
+  const { user, workspace, role } = await requireWorkspaceMember((await params).workspace);
   const { c: selectedId } = searchParamsSchema.parse(await searchParams);
   const [channels, selected] = await Promise.all([
     listChannels(workspace.id),
@@ -25,6 +25,9 @@ export default async function InboxPage({ params, searchParams }: InboxPageProps
       // Only what the channel filter shows crosses to the client.
       channels={channels.map(({ id, type, name }) => ({ id, type, name }))}
       initialSelected={selected}
+      currentUser={{ id: user.id, name: user.name }}
+      // Replying and acting on conversations: owners, admins and agents (marketers read).
+      canWrite={role !== "marketer"}
     />
   );
 }

@@ -4,6 +4,7 @@ import { buildTwilioUrl } from "@/lib/channels/config";
 import { requestProvider } from "@/lib/channels/http";
 import { classifyTwilioError, ProviderError } from "@/lib/channels/provider-error";
 import type { OutboundMessage, SendOptions, SendResult } from "@/lib/channels/types";
+import { numberedOptions } from "./numbered-options";
 
 // Twilio WhatsApp: POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, HTTP Basic
 // auth (AccountSid:AuthToken). Addresses carry the `whatsapp:` channel prefix.
@@ -96,10 +97,6 @@ function buildContent(message: OutboundMessage): [string, string][] {
     case "template":
       return buildTemplate(message);
   }
-}
-
-function numberedOptions(text: string, options: { title: string }[]): string {
-  return [text, "", ...options.map((option, index) => `${index + 1}. ${option.title}`)].join("\n");
 }
 
 type TemplateMessage = Extract<OutboundMessage, { type: "template" }>;

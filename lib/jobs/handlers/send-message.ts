@@ -15,7 +15,8 @@ type Meta = { retryCount: number; retryLimit: number };
 
 /**
  * Job: send one pending outbound message through its channel. Idempotent: a message that has a
- * provider id or is no longer pending is never sent again. Provider errors decide the outcome:
+ * provider id or is no longer pending is never sent again, and concurrent jobs for one message
+ * send it once (compare-and-set claim below). Provider errors decide the outcome:
  * retry → throw (pg-boss backs off); reauth → channel marked "needs re-auth", message failed;
  * permanent → message failed with the provider's reason, shown in the inbox.
  */
@@ -25,19 +26,20 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
     where: { id: messageId },
     select: {
       id: true, workspaceId: true, status: true, externalId: true, content: true, messageTag: true,
-      idempotencyKey: true, replyToExternalId: true,
+      idempotencyKey: true, replyToExternalId: true, updatedAt: true,
       conversation: { select: { contact: { select: { externalId: true } } } },
       channel: { select: { id: true, type: true, status: true, credentialsEncrypted: true } },
     },
   });
   if (!message || message.externalId || message.status !== "pending") return { skipped: true };
+  const { outbound } = storedOutbound.parse(message.content);
+  const lease = await claimSendLease(message);
 
   if (message.channel.status === "needs_reauth" || message.channel.status === "disconnected") {
     await markFailed(message.id, message.workspaceId, "channel_unavailable", "The channel needs to be reconnected before messages can be sent");
     return { failed: true };
   }
 
-  const { outbound } = storedOutbound.parse(message.content);
   try {
     const result = await sendViaChannel({
       channel: message.channel,
@@ -64,6 +66,8 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
     });
     return { externalId: result.externalId };
   } catch (error) {
+    // Whatever happens next (a retry, a failure), this attempt no longer holds the message.
+    await releaseSendLease(message.id, lease);
     if (!(error instanceof ProviderError)) throw error;
     await prisma.$transaction((tx) =>
       addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_error", detail: { kind: error.kind, code: error.code, reason: error.reason, attempt: meta.retryCount + 1 } }]),
@@ -74,6 +78,32 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
     await markFailed(message.id, message.workspaceId, error.code, reason);
     return { failed: true };
   }
+}
+
+/** How long one attempt holds a message: well past the provider timeout (15 s per request). */
+const SEND_LEASE_MS = 60_000;
+
+/**
+ * Claims the message for this attempt so two jobs never call the provider for it at once (a
+ * retry queued while an expired job was re-delivered, a job failed back by a shutdown while its
+ * request was still in flight). The claim is Message.updatedAt moved SEND_LEASE_MS ahead, by
+ * compare-and-set on the value just read; every later write (sent, failed) moves it back to now.
+ * A message held by another attempt throws, so pg-boss tries again after its backoff: by then
+ * the other attempt has sent it (this job then skips) or its lease has run out (it died).
+ */
+async function claimSendLease(message: { id: string; updatedAt: Date }): Promise<Date> {
+  const now = Date.now();
+  const lease = new Date(now + SEND_LEASE_MS);
+  const claimed =
+    message.updatedAt.getTime() <= now
+      ? await prisma.message.updateMany({ where: { id: message.id, status: "pending", externalId: null, updatedAt: message.updatedAt }, data: { updatedAt: lease } })
+      : { count: 0 };
+  if (claimed.count === 0) throw new Error("Another attempt is sending this message right now; trying again later");
+  return lease;
+}
+
+async function releaseSendLease(messageId: string, lease: Date) {
+  await prisma.message.updateMany({ where: { id: messageId, updatedAt: lease }, data: { updatedAt: new Date() } });
 }
 
 async function markFailed(messageId: string, workspaceId: string, code: string, reason: string) {
