@@ -2,17 +2,21 @@
 // PostgreSQL server, against a bare baseline measured in the same run.
 //
 // Per target:
-//  1. start the production build as deployed (`npm start`: embedded PGlite, or DATABASE_URL),
-//     workers inside the server; seed a workspace with a WhatsApp Cloud channel;
+//  1. start the production build (`npm start`: embedded PGlite, or DATABASE_URL) with its job
+//     workers as BENCH_WORKERS_MODE says: "separate" (default; the web server with
+//     RUN_WORKERS=false plus BENCH_LOAD_WORKERS `npm run worker` processes, the production shape
+//     the README recommends) or "in-server" (RUN_WORKERS=true); seed a WhatsApp Cloud channel;
 //  2. baseline (bench/lib/baseline-server.ts: node:http + HMAC + one pg INSERT, same database):
 //     warm-up, sustained 300/s, burst 1000/s, peak (closed loop);
 //  3. the app, same phases, every request a fresh signed delivery with a unique wamid; between
-//     phases the in-server workers get (bounded) time to catch up, so each phase starts alike;
-//  4. restart the app with RUN_WORKERS=false: peak again (the ingestion path alone), then post
+//     phases the workers get (bounded) time to catch up, so each phase starts alike;
+//  4. right after the peak, while the workers are still busy with its backlog, stop the app and
+//     its workers (SIGTERM) and count the jobs they left 'active' (a graceful stop leaves none);
+//  5. restart the app with RUN_WORKERS=false: peak again (the ingestion path alone), then post
 //     deliveries up to BENCH_BACKLOG pending events, then start `npm run worker` and measure the
 //     drain. Posting the backlog through the endpoint (rather than INSERTing rows) keeps it
 //     exactly what production would queue: same rows, same dedupe keys, same pg-boss jobs;
-//  5. lost = acknowledged wamids missing from the database, duplicates = wamids stored twice,
+//  6. lost = acknowledged wamids missing from the database, duplicates = wamids stored twice,
 //     and after the drain every acknowledged message must be a Message row, exactly once.
 // Durations come from BENCH_* variables (bench/lib/config.ts); defaults are the issue's spec.
 import { randomBytes } from "node:crypto";
@@ -22,11 +26,11 @@ import path from "node:path";
 import pg from "pg";
 import { ensureBuild, startApp, type AppServer } from "./lib/app-server";
 import { nonDefaultEnv, readConfig, type BenchConfig, type Target } from "./lib/config";
-import { measureDrain, waitForBacklog } from "./lib/drain";
+import { measureDrain, startWorkerProcesses, waitForBacklog } from "./lib/drain";
 import { createPayloadFactory, runClosed, runPaced, type Delivery, type PhaseResult } from "./lib/load";
 import { describeMachine } from "./lib/machine";
 import { findPostgresBin, postmasterPid, startPostgres, type PostgresServer } from "./lib/postgres-server";
-import { cleanupAll, cpuSecondsOf, freePort, onCleanup, selfCpuSeconds, startCpuMeter, startProcess, stopProcess, waitForHttp, type CpuProbe } from "./lib/processes";
+import { cleanupAll, cpuSecondsOf, freePort, onCleanup, selfCpuSeconds, sleep, startCpuMeter, startProcess, stopProcess, waitForHttp, type CpuProbe, type Tracked } from "./lib/processes";
 import { evaluate, PHASE, renderTarget, writeResults, type RunInfo, type SystemRun, type TargetResult } from "./lib/report";
 import { createBaselineTable, seedChannel, type BenchChannel } from "./lib/seed";
 import { checkProcessed, checkStored, countActiveJobs, countPending } from "./lib/verify";
@@ -74,7 +78,7 @@ async function runPhases(system: System, next: () => Delivery, accepted: string[
   if (config.peakSeconds > 0) {
     log(`${system.label}: peak, ${config.peakConnections} connections for ${config.peakSeconds} s`);
     await measured(() => runClosed({ ...common, name: PHASE.peak, connections: config.peakConnections, timeoutSeconds: config.requestTimeoutSeconds, seconds: config.peakSeconds }));
-    await between(PHASE.peak);
+    // No catching up after the last phase: the app is stopped while its workers are busy.
   }
   return phases;
 }
@@ -134,10 +138,15 @@ async function runTarget(target: Target, cfg: BenchConfig): Promise<TargetResult
     onCleanup(() => rmSync(workDir, { recursive: true, force: true }));
 
     const appPort = await freePort();
-    log(`starting the app (npm start, workers inside) on port ${appPort}`);
-    app = await startApp({ root, name: "app", port: appPort, env: { ...env, RUN_WORKERS: "true" }, logFile: path.join(logDir, "app.log") });
+    const inServer = cfg.workersMode === "in-server";
+    log(`starting the app (npm start, ${inServer ? "workers inside" : `RUN_WORKERS=false + ${cfg.loadWorkers} npm run worker process(es)`}) on port ${appPort}`);
+    app = await startApp({ root, name: "app", port: appPort, env: { ...env, RUN_WORKERS: inServer ? "true" : "false" }, logFile: path.join(logDir, "app.log") });
+    const workersEnv = { ...env, DATABASE_URL: databaseUrl };
+    let loadWorkers: Tracked[] = inServer ? [] : startWorkerProcesses({ root, env: workersEnv, count: cfg.loadWorkers, logDir, name: "worker" });
+    const workersProbe: CpuProbe = { label: "workers", read: () => loadWorkers.reduce((sum, worker) => sum + cpuSecondsOf(worker.child.pid ?? 0), 0) };
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on("error", () => undefined);
+    if (cfg.proposedJobIndex) await createProposedJobIndex(pool);
     const channel: BenchChannel = await seedChannel(pool);
     await createBaselineTable(pool);
     const next = createPayloadFactory({ channel, contacts: cfg.contacts });
@@ -174,21 +183,25 @@ async function runTarget(target: Target, cfg: BenchConfig): Promise<TargetResult
       const waited = await waitForBacklog({ pool: activePool, channelId: channel.channelId, timeoutSeconds: cfg.settleMaxSeconds, progressSeconds: cfg.progressSeconds, log, label: `workers catching up after ${after}` });
       appRun.settles.push({ after, result: waited });
     };
-    appRun.phases = await runPhases({ label: "app", baseUrl: app.baseUrl, path: appPath }, next, appAccepted, [appProbe, dbProbe, generatorProbe], settle);
+    const appProbes = inServer ? [appProbe, dbProbe, generatorProbe] : [appProbe, workersProbe, dbProbe, generatorProbe];
+    appRun.phases = await runPhases({ label: "app", baseUrl: app.baseUrl, path: appPath }, next, appAccepted, appProbes, settle);
     appRun.processedAfterLoad = await checkProcessed(pool, [channel.channelId], appAccepted);
 
-    // The ingestion path alone, then the drain.
+    // Stop the app and its workers (SIGTERM, as a deploy does) while they still have the peak's
+    // backlog to work on, then the ingestion path alone, then the drain.
     // (The pool closes first: the embedded database lives in the server's process.)
+    result.pendingAtStop = await countPending(pool, channel.channelId);
     await pool.end();
     pool = null;
-    await stopProcess(app.process);
+    await Promise.all([...loadWorkers.map((worker) => stopProcess(worker)), stopProcess(app.process)]);
+    loadWorkers = [];
     log("restarting the app with RUN_WORKERS=false");
     app = await startApp({ root, name: "app-no-workers", port: appPort, env: { ...env, RUN_WORKERS: "false" }, logFile: path.join(logDir, "app-no-workers.log") });
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on("error", () => undefined);
-    // Nothing fetches jobs now, so 'active' ones were left by the stopped server.
+    // Nothing fetches jobs now, so 'active' ones were left by the stopped processes.
     result.orphanedJobs = await countActiveJobs(pool);
-    if (result.orphanedJobs > 0) log(`the stopped server left ${result.orphanedJobs} webhook jobs 'active' (pg-boss hands them out again after expireInSeconds)`);
+    log(`stopping the app and its workers with ${result.pendingAtStop} events pending left ${result.orphanedJobs} webhook jobs 'active'`);
     // A second channel for the drain, so its backlog is exactly what this stage posted (the
     // first channel may still have events pending, or held by jobs the stopped server orphaned).
     const drainChannel = await seedChannel(pool);
@@ -226,7 +239,7 @@ async function runTarget(target: Target, cfg: BenchConfig): Promise<TargetResult
     if (cfg.backlog > 0) {
       result.drain = await measureDrain({
         root,
-        env: { ...env, DATABASE_URL: databaseUrl },
+        env: workersEnv,
         pool,
         channelId: drainChannel.channelId,
         workers: cfg.drainWorkers,
@@ -251,6 +264,23 @@ async function runTarget(target: Target, cfg: BenchConfig): Promise<TargetResult
   return result;
 }
 
+/**
+ * The index proposed in bench/RESULTS.md for pg-boss's fetch (ORDER BY priority, created_on, id
+ * over every pending job of a queue, O(backlog) per fetch without it). Only with
+ * BENCH_PROPOSED_JOB_INDEX=1, on the run's throwaway database, once pg-boss has created its schema.
+ */
+async function createProposedJobIndex(pool: pg.Pool) {
+  for (let waited = 0; waited < 120; waited++) {
+    const { rows } = await pool.query<{ job: string | null }>(`SELECT to_regclass('pgboss.job')::text AS job`);
+    if (rows[0].job) break;
+    await sleep(1000);
+  }
+  await pool.query(PROPOSED_JOB_INDEX_SQL);
+  log(`created the proposed pg-boss fetch index: ${PROPOSED_JOB_INDEX_SQL}`);
+}
+
+const PROPOSED_JOB_INDEX_SQL = `CREATE INDEX IF NOT EXISTS job_fetch_order ON pgboss.job (name, priority DESC, created_on, id) WHERE state < 'active'`;
+
 type SavedRun = { startedAt: string; machine: RunInfo["machine"]; config: BenchConfig; build: string; runs?: { info: RunInfo; result: TargetResult }[]; results: TargetResult[] };
 
 /** `--render bench/.out/…/results.json`: rewrite RESULTS.md from a saved run (after a report change). */
@@ -261,7 +291,7 @@ function renderSaved(file: string) {
     result,
   }));
   // Knobs a saved run does not have take today's defaults; runs older than the no-workers phase had none.
-  const defaults: BenchConfig = { ...readConfig(), noWorkersSustainedSeconds: 0 };
+  const defaults: BenchConfig = { ...readConfig(), noWorkersSustainedSeconds: 0, workersMode: "in-server", proposedJobIndex: false };
   for (const { info, result } of runs) {
     const markdown = renderTarget(result, { ...info, startedAt: new Date(info.startedAt), finishedAt: new Date(info.finishedAt), config: { ...defaults, ...info.config } });
     console.log(`\n${markdown}\n`);

@@ -27,7 +27,15 @@ const envSchema = z.object({
   FACEBOOK_DIALOG_URL: z.url("must be a URL, e.g. https://www.facebook.com").default("https://www.facebook.com"),
   META_VERIFY_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RUN_WORKERS: z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
+  /** How long job workers may finish what they hold when told to stop (lib/ops/on-shutdown-signal.ts). */
+  JOBS_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(1).max(300).optional(),
+  /** Webhook deliveries a worker processes per batch (lib/jobs/registry.ts). */
+  WEBHOOK_JOB_BATCH_SIZE: z.coerce.number().int("must be a whole number").min(1).max(1000).optional(),
+  /** pg-boss's schema (lib/jobs/boss.ts). */
+  JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").optional(),
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Fetch attachment URLs on private/loopback addresses; unset = only outside production (lib/attachments/fetch-remote-file.ts). */
+  ATTACHMENT_FETCH_ALLOW_PRIVATE: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
   INVITE_TTL_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(72),
 });
 

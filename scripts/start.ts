@@ -47,7 +47,12 @@ async function main() {
       log("building the app (first start or sources changed; takes a minute or two)");
       await run(bin("next"), ["build"]);
     }
-    server = spawn(bin("next"), ["start", "-p", port], { stdio: "inherit", env: process.env });
+    // Next.js behind a node:http server of our own (scripts/server.ts): webhooks skip the framework.
+    server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "server.ts")], {
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+      cwd: root,
+    });
   }
   log(`Switchboard is starting on http://localhost:${port}`);
   server.on("exit", (code, signal) => {
@@ -87,7 +92,7 @@ function needsBuild() {
   const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "public", "next.config.ts", "package.json", "postcss.config.mjs", "prisma/schema.prisma"];
+  const sources = ["app", "components", "lib", "public", "next.config.ts", "package.json", "postcss.config.mjs", "prisma/schema.prisma", "instrumentation.ts"];
   return sources.some((source) => newerThan(path.join(root, source), builtAt));
 }
 
@@ -117,7 +122,8 @@ async function shutdown(code: number) {
   if (child && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    // The server drains requests (3 s) and job workers (JOBS_SHUTDOWN_TIMEOUT_SECONDS, 10) first.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
     await exited;
     clearTimeout(timer);
   }

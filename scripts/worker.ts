@@ -3,14 +3,11 @@
 import { getEnv } from "../lib/env";
 import { startWorkers, stopWorkers } from "../lib/jobs/start-workers";
 import { logger } from "../lib/logger";
+import { jobsShutdownTimeoutMs, onShutdownSignal } from "../lib/ops/on-shutdown-signal";
 
 getEnv();
+// Before starting: a stop requested during start-up still releases whatever was fetched.
+const timeoutMs = jobsShutdownTimeoutMs();
+onShutdownSignal({ name: "worker", stop: () => stopWorkers({ timeoutMs }), timeoutMs: timeoutMs + 5000 });
 await startWorkers();
 logger.info("worker running; Ctrl-C to stop");
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    logger.info({ signal }, "stopping worker");
-    void stopWorkers().finally(() => process.exit(0));
-  });
-}

@@ -15,7 +15,16 @@ export type BenchConfig = {
   peakSeconds: number;
   peakConnections: number;
   backlog: number;
+  /**
+   * Where the job workers run during the load phases: "separate" (the web server with
+   * RUN_WORKERS=false plus `loadWorkers` `npm run worker` processes, the recommended production
+   * shape) or "in-server" (RUN_WORKERS=true, the zero-configuration default).
+   */
+  workersMode: "separate" | "in-server";
+  loadWorkers: number;
   drainWorkers: number;
+  /** Creates the pg-boss fetch index proposed in bench/RESULTS.md (not part of the app) before the app phases. */
+  proposedJobIndex: boolean;
   drainTimeoutSeconds: number;
   settleMaxSeconds: number;
   contacts: number;
@@ -41,6 +50,8 @@ export function readConfig(): BenchConfig {
   for (const target of targets) if (target !== "embedded" && target !== "postgres") throw new Error(`BENCH_TARGETS: unknown target "${target}" (embedded, postgres)`);
   const build = process.env.BENCH_BUILD ?? "auto";
   if (build !== "auto" && build !== "always" && build !== "never") throw new Error(`BENCH_BUILD must be auto, always or never`);
+  const workersMode = process.env.BENCH_WORKERS_MODE ?? "separate";
+  if (workersMode !== "separate" && workersMode !== "in-server") throw new Error("BENCH_WORKERS_MODE must be separate or in-server");
   return {
     targets: targets as Target[],
     warmupSeconds: num("BENCH_WARMUP_SECONDS", 10),
@@ -52,7 +63,10 @@ export function readConfig(): BenchConfig {
     peakSeconds: num("BENCH_PEAK_SECONDS", SPEC.peakSeconds),
     peakConnections: num("BENCH_PEAK_CONNECTIONS", 64, { min: 1 }),
     backlog: num("BENCH_BACKLOG", SPEC.backlog),
+    workersMode,
+    loadWorkers: num("BENCH_LOAD_WORKERS", 1, { min: 1 }),
     drainWorkers: num("BENCH_DRAIN_WORKERS", 1, { min: 1 }),
+    proposedJobIndex: process.env.BENCH_PROPOSED_JOB_INDEX === "1",
     drainTimeoutSeconds: num("BENCH_DRAIN_TIMEOUT_SECONDS", 1800, { min: 1 }),
     settleMaxSeconds: num("BENCH_SETTLE_MAX_SECONDS", 120),
     contacts: num("BENCH_CONTACTS", 1000, { min: 1 }),

@@ -41,6 +41,23 @@ export type DrainResult = {
   leftover?: { seconds: number; remaining: number };
 };
 
+export type StartWorkerProcessesOptions = { root: string; env: NodeJS.ProcessEnv; count: number; logDir: string; name: string };
+
+/** `count` standalone worker processes (= `npm run worker`), each logging to its own file. */
+export function startWorkerProcesses({ root, env, count, logDir, name }: StartWorkerProcessesOptions): Tracked[] {
+  return Array.from({ length: count }, (_, i) =>
+    startProcess({
+      name: `${name}-${i + 1}`,
+      command: process.execPath,
+      // = npm run worker (tsx with the react-server condition, so `server-only` imports resolve)
+      args: ["--conditions", "react-server", "--import", "tsx", "scripts/worker.ts"],
+      env,
+      cwd: root,
+      logFile: path.join(logDir, `${name}-${i + 1}.log`),
+    }),
+  );
+}
+
 export type MeasureDrainOptions = {
   root: string;
   env: NodeJS.ProcessEnv;
@@ -71,20 +88,7 @@ export async function measureDrain({ root, env, pool, channelId, workers, timeou
   const backlog = await countPending(pool, allChannels);
   const startEpoch = Date.now() / 1000;
   log(`draining a backlog of ${backlog} events (${await countPending(pool, channelId)} posted for the drain) with ${workers} worker process(es)`);
-  const children: Tracked[] = [];
-  for (let i = 0; i < workers; i++) {
-    children.push(
-      startProcess({
-        name: `worker-${i + 1}`,
-        command: process.execPath,
-        // = npm run worker (tsx with the react-server condition, so `server-only` imports resolve)
-        args: ["--conditions", "react-server", "--import", "tsx", "scripts/worker.ts"],
-        env,
-        cwd: root,
-        logFile: path.join(logDir, `worker-${i + 1}.log`),
-      }),
-    );
-  }
+  const children = startWorkerProcesses({ root, env, count: workers, logDir, name: "drain-worker" });
   const meter = startCpuMeter([
     { label: "workers", read: () => children.reduce((sum, child) => sum + (child.child.pid ? cpuSecondsOf(child.child.pid) : 0), 0) },
     ...extraCpuProbes,

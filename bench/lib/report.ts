@@ -17,8 +17,10 @@ export type TargetResult = {
   signatureChecks: string[];
   drain?: DrainResult;
   processed?: ProcessedCheck;
-  /** webhook-process jobs left 'active' by the server with in-process workers when it was stopped. */
+  /** webhook-process jobs left 'active' when the app and its workers were stopped (SIGTERM) after the load phases. */
   orphanedJobs?: number;
+  /** The first channel's events still pending at that moment (the workers were busy). */
+  pendingAtStop?: number;
 };
 
 export type RunInfo = { startedAt: Date; finishedAt: Date; command: string; machine: MachineInfo; build: string; config: BenchConfig };
@@ -89,7 +91,7 @@ export function evaluate(result: TargetResult, config: BenchConfig): Check[] {
     if (!peak || !basePeak) continue;
     const ratio = peak.acceptedPerSecond / basePeak.acceptedPerSecond;
     checks.push({
-      goal: `peak ≥ 60% of the baseline's (${name === PHASE.peak ? "workers inside the server, as deployed" : "RUN_WORKERS=false"})`,
+      goal: `peak ≥ 60% of the baseline's (${name === PHASE.peak ? describeWorkers(config) : "no workers running"})`,
       measured: `${fmt(peak.acceptedPerSecond)} / ${fmt(basePeak.acceptedPerSecond)} req/s = ${Math.round(ratio * 100)}%`,
       pass: ratio >= 0.6,
     });
@@ -121,6 +123,10 @@ export function evaluate(result: TargetResult, config: BenchConfig): Check[] {
   return checks;
 }
 
+function describeWorkers(config: BenchConfig) {
+  return config.workersMode === "in-server" ? "workers inside the server" : `RUN_WORKERS=false + ${config.loadWorkers} \`npm run worker\` process(es) running`;
+}
+
 function phaseRows(system: string, run: SystemRun | undefined): string[] {
   if (!run) return [];
   return run.phases
@@ -146,8 +152,9 @@ export function renderTarget(result: TargetResult, info: RunInfo): string {
   lines.push(`- Run: ${info.startedAt.toISOString()} → ${info.finishedAt.toISOString()}, commit ${machine.commit}, build ${info.build}`);
   lines.push(`- Command: \`${info.command}\``);
   lines.push(
-    `- Durations used: warm-up ${config.warmupSeconds} s (closed loop, 16 connections), sustained ${config.sustainedRate}/s × ${config.sustainedSeconds} s (spec 600 s; without workers ${config.noWorkersSustainedSeconds} s), burst ${config.burstRate}/s × ${config.burstSeconds} s (spec 60 s), peak ${config.peakConnections} connections × ${config.peakSeconds} s, backlog ${config.backlog} (spec 100,000), ${config.drainWorkers} worker process(es), ${config.contacts} distinct senders`,
+    `- Durations used: warm-up ${config.warmupSeconds} s (closed loop, 16 connections), sustained ${config.sustainedRate}/s × ${config.sustainedSeconds} s (spec 600 s; without workers ${config.noWorkersSustainedSeconds} s), burst ${config.burstRate}/s × ${config.burstSeconds} s (spec 60 s), peak ${config.peakConnections} connections × ${config.peakSeconds} s, backlog ${config.backlog} (spec 100,000), ${config.drainWorkers} drain worker process(es), ${config.contacts} distinct senders`,
   );
+  lines.push(`- Job workers during the load phases: ${describeWorkers(config)}${config.proposedJobIndex ? "; **with the proposed pg-boss fetch index** (not part of the app, see the notes)" : ""}`);
   lines.push(`- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(" / ")} (shared machine: other jobs were running)`);
   lines.push(`- Database: ${result.database}`);
   if (result.skipped) {
@@ -171,7 +178,7 @@ export function renderTarget(result: TargetResult, info: RunInfo): string {
   if (result.app?.settles.length) {
     lines.push("");
     lines.push(
-      `Workers inside the server during the load phases: ${result.app.settles
+      `Workers (${describeWorkers(config)}) catching up between the load phases: ${result.app.settles
         .map(({ after, result: r }) => `after ${after} ${r.drained ? `caught up in ${fmt(r.seconds)} s` : `${r.remaining} still pending after ${fmt(r.seconds)} s`}`)
         .join("; ")}.`,
     );
@@ -179,7 +186,7 @@ export function renderTarget(result: TargetResult, info: RunInfo): string {
   if (result.orphanedJobs !== undefined) {
     lines.push("");
     lines.push(
-      `Stopping that server (SIGTERM) left **${result.orphanedJobs}** webhook jobs in state 'active'${result.orphanedJobs > 0 ? ": pg-boss hands them out again only after the queue's expireInSeconds (300 s), so those messages reach the inbox minutes late" : ""}.`,
+      `Stopping the app and its workers (SIGTERM) right after the peak${result.pendingAtStop !== undefined ? `, with ${result.pendingAtStop} events still pending` : ""}, left **${result.orphanedJobs}** webhook jobs in state 'active'${result.orphanedJobs > 0 ? ": pg-boss hands them out again only after the queue's expireInSeconds (300 s), so those messages reach the inbox minutes late" : " (jobs in flight finished or were handed back for an immediate retry)"}.`,
     );
   }
   if (result.drain) {
@@ -211,7 +218,7 @@ the commit and the durations they were measured with.
 const SECTION_HEADER = `## Webhook ingestion — \`npm run bench:webhooks\`
 
 Signed WhatsApp Cloud deliveries with unique wamids posted to \`/api/webhooks/whatsapp/[channelId]\` of the
-production build (\`npm start\`, workers inside the server as deployed), and the same phases against a bare
+production build (\`npm start\`, job workers as BENCH_WORKERS_MODE says), and the same phases against a bare
 \`node:http\` + \`pg\` baseline (HMAC check + one INSERT) on the same database in the same run. See
 \`bench/webhooks.ts\` for the method.
 `;

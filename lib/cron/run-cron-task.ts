@@ -2,7 +2,7 @@ import "server-only";
 import { timingSafeEqual, createHash } from "node:crypto";
 import { AppError } from "@/lib/http/errors";
 import { getBoss } from "@/lib/jobs/boss";
-import { registry } from "@/lib/jobs/registry";
+import { runJobBatch } from "@/lib/jobs/run-job-batch";
 import { queues, type QueueName } from "@/lib/jobs/queues";
 import { refreshExpiringTokens } from "@/lib/channels/lifecycle/refresh-tokens";
 import { checkChannelSubscriptions } from "@/lib/channels/lifecycle/check-subscriptions";
@@ -44,20 +44,13 @@ async function drainQueues(budgetMs: number) {
   const deadline = Date.now() + budgetMs;
   const processed: Record<string, number> = {};
   for (const queue of Object.values(queues).map((q) => q.name as QueueName)) {
-    const { handler } = registry[queue];
     processed[queue] = 0;
     while (Date.now() < deadline) {
       const jobs = await boss.fetch(queue, { batchSize: 20, includeMetadata: true });
       if (!jobs || jobs.length === 0) break;
-      for (const job of jobs) {
-        try {
-          await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
-          await boss.complete(queue, job.id);
-        } catch (error) {
-          await boss.fail(queue, job.id, { message: error instanceof Error ? error.message.slice(0, 500) : "failed" });
-        }
-        processed[queue]++;
-      }
+      const succeeded = await runJobBatch({ boss, queue, jobs });
+      if (succeeded.length > 0) await boss.complete(queue, succeeded);
+      processed[queue] += jobs.length;
     }
   }
   return processed;

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PgliteMultiplexer } from "./pglite-multiplexer";
+import { EMBEDDED_APPLICATION_NAME } from "./embedded-url";
 
 export type EmbeddedDatabase = {
   url: string;
@@ -43,7 +44,7 @@ export async function startEmbeddedDatabase({
     let stopped = false;
     return {
       port: actualPort,
-      url: `postgresql://postgres:postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable`,
+      url: `postgresql://postgres:postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable&application_name=${EMBEDDED_APPLICATION_NAME}`,
       stop: async () => {
         if (stopped) return;
         stopped = true;

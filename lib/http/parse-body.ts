@@ -32,29 +32,40 @@ export async function readText(req: Request, maxBytes: number): Promise<string> 
 
 /**
  * Reads the raw body bytes (webhook signatures are computed over these exact bytes), stopping
- * as soon as it passes maxBytes: the rest is never buffered. Throws AppError 413.
+ * as soon as it passes maxBytes: the rest is never buffered. Throws AppError 413, or 400 when
+ * the client hangs up mid-body.
  */
 export async function readBytes(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge(maxBytes);
   if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      // Only the client can break its own body stream (it hung up or timed out mid-upload).
+      throw bodyCutOff(error);
+    });
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooLarge(maxBytes);
+      throw payloadTooLarge(maxBytes);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
 
-function tooLarge(maxBytes: number) {
+/** The AppError for a request body the client stopped sending: a 400 nobody reads, never a 5xx. */
+export function bodyCutOff(error: unknown): AppError {
+  const reason = error instanceof Error && error.message ? ` (${error.message})` : "";
+  return new AppError({ code: "bad_request", message: `The request body was cut off: the client closed the connection${reason}` });
+}
+
+/** The AppError (413) for a body larger than maxBytes. */
+export function payloadTooLarge(maxBytes: number): AppError {
   const limit = maxBytes >= 1024 * 1024 ? `${Math.floor(maxBytes / 1024 / 1024)} MB` : `${Math.floor(maxBytes / 1024)} KB`;
   return new AppError({ code: "payload_too_large", message: `The request body is larger than ${limit}` });
 }

@@ -1,8 +1,9 @@
 import "server-only";
 import { logger } from "@/lib/logger";
-import { getBoss, stopBoss } from "./boss";
+import { getBoss, stopBoss, type StopBossOptions } from "./boss";
 import { registry } from "./registry";
-import { schedules } from "./queues";
+import { runJobBatch } from "./run-job-batch";
+import { schedules, type QueueName } from "./queues";
 
 let started = false;
 
@@ -17,26 +18,26 @@ export async function startWorkers(): Promise<void> {
   started = true;
   const boss = await getBoss();
   for (const { queue, cron } of schedules) await boss.schedule(queue, cron, {}, { tz: "UTC" });
-  for (const [queue, { handler, batchSize, concurrency }] of Object.entries(registry)) {
+  for (const [queue, { batchSize, concurrency }] of Object.entries(registry) as [QueueName, (typeof registry)[QueueName]][]) {
     for (let i = 0; i < concurrency; i++) {
-      await boss.work(queue, { batchSize, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        for (const job of jobs) {
-          try {
-            await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
-          } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            logger.warn({ queue, jobId: job.id, retryCount: job.retryCount, err: { message } }, "job failed");
-            await boss.fail(queue, job.id, { message: message.slice(0, 500) });
-          }
-        }
+      const worker = { id: "" };
+      worker.id = await boss.work(queue, { batchSize, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        await runJobBatch({ boss, queue, jobs });
+        // pg-boss waits out the polling interval after every batch. A full batch means a
+        // backlog: fetch the next one at once (otherwise a worker does batchSize per 0.5 s).
+        if (jobs.length === batchSize && worker.id) boss.notifyWorker(worker.id);
       });
     }
   }
   logger.info({ queues: Object.keys(registry) }, "job workers started");
 }
 
-export async function stopWorkers(): Promise<void> {
-  if (!started) return;
+/**
+ * Stops this process's workers and its pg-boss (also when it only sent jobs): jobs in flight
+ * get `timeoutMs` to finish, the others are failed back to their queue for a prompt retry
+ * (see stopBoss). Call it before the process exits, or they wait out expireInSeconds.
+ */
+export async function stopWorkers(options: StopBossOptions = {}): Promise<void> {
   started = false;
-  await stopBoss();
+  await stopBoss(options);
 }

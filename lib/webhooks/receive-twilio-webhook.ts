@@ -1,16 +1,16 @@
 import "server-only";
 import { AppError } from "@/lib/http/errors";
-import { readBytes } from "@/lib/http/parse-body";
 import { logger } from "@/lib/logger";
 import { verifyTwilioSignature } from "@/lib/channels/twilio/verify-signature";
 import { parseTwilioForm } from "@/lib/channels/twilio/parse-form";
 import { storeWebhookEvent } from "./store-webhook-event";
 import { consumeWebhookRateLimit } from "./rate-limit";
+import type { WebhookReply, WebhookRequest } from "./webhook-request";
 
 const TWILIO_MAX_BODY_BYTES = 1024 * 1024;
 
 export type ReceiveTwilioWebhookOptions = {
-  req: Request;
+  request: WebhookRequest;
   kind: "inbound" | "status";
   channelId: string;
   workspaceId: string;
@@ -21,26 +21,28 @@ export type ReceiveTwilioWebhookOptions = {
  * Verifies X-Twilio-Signature (HMAC-SHA1 over the public URL + sorted form params) before
  * storing. The URL must be the one Twilio called: behind a proxy that is NEXTAUTH_URL + path.
  */
-export async function receiveTwilioWebhook({ req, kind, channelId, workspaceId, authToken }: ReceiveTwilioWebhookOptions): Promise<Response> {
+export async function receiveTwilioWebhook({ request, kind, channelId, workspaceId, authToken }: ReceiveTwilioWebhookOptions): Promise<WebhookReply> {
   await consumeWebhookRateLimit(channelId);
-  const raw = (await readBytes(req, TWILIO_MAX_BODY_BYTES)).toString("utf8");
+  const raw = (await request.readBody(TWILIO_MAX_BODY_BYTES)).toString("utf8");
   const params = parseTwilioForm(raw);
-  const url = publicUrl(req);
-  if (!verifyTwilioSignature({ url, params, header: req.headers.get("x-twilio-signature"), authToken })) {
+  const url = publicUrl(request.url);
+  if (!verifyTwilioSignature({ url, params, header: request.header("x-twilio-signature"), authToken })) {
     logger.warn({ provider: "twilio_whatsapp", channelId, kind }, "webhook rejected: bad or missing signature");
     throw new AppError({ code: "unauthorized", message: "Invalid signature" });
   }
   const body = JSON.stringify({ kind, params });
-  const stored = await storeWebhookEvent({ provider: "twilio_whatsapp", channelId, workspaceId, endpoint: `${channelId}:${kind}`, body, contentType: "application/json" });
+  const stored = await storeWebhookEvent({ provider: "twilio_whatsapp", channelId, workspaceId, endpoint: `${channelId}:${kind}`, body, contentType: "application/json", signal: request.signal });
   // Twilio accepts an empty TwiML response: no auto-reply from Twilio itself.
-  return new Response("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", {
+  return {
     status: 200,
     headers: { "Content-Type": "text/xml", "X-Switchboard-Stored": stored.duplicate ? "duplicate" : "stored" },
-  });
+    body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>",
+  };
 }
 
-export function publicUrl(req: Request): string {
-  const url = new URL(req.url);
+/** The URL Twilio called: NEXTAUTH_URL's origin (the public one, behind a proxy) + the path and query seen here. */
+export function publicUrl(requestUrl: string): string {
+  const url = new URL(requestUrl);
   const base = process.env.NEXTAUTH_URL;
   return base ? new URL(url.pathname + url.search, base).toString() : url.toString();
 }

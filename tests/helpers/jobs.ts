@@ -21,7 +21,7 @@ import { registry } from "@/lib/jobs/registry";
 import { startWorkers, stopWorkers } from "@/lib/jobs/start-workers";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<PgBoss> };
+const globalForBoss = globalThis as unknown as { switchboardBoss?: Promise<PgBoss>; switchboardJobSchema?: string };
 
 let jobSchema = "pgboss";
 
@@ -176,6 +176,8 @@ export async function useIsolatedJobSchema(overrides: QueueOverrides = {}): Prom
   globalForBoss.switchboardBoss = undefined;
   const schema = `pgboss_test_${randomBytes(4).toString("hex")}`;
   jobSchema = schema;
+  // Read by lib/jobs/boss.ts getJobSchema(): webhook ingestion writes its jobs with its own SQL.
+  globalForBoss.switchboardJobSchema = schema;
 
   const install = () => {
     globalForBoss.switchboardBoss ??= startIsolatedBoss(schema, overrides);
@@ -201,6 +203,7 @@ export async function useIsolatedJobSchema(overrides: QueueOverrides = {}): Prom
       if (boss) await (await boss).stop({ graceful: false });
       await getPgPool().query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       jobSchema = "pgboss";
+      globalForBoss.switchboardJobSchema = undefined;
     },
   };
 }

@@ -87,7 +87,7 @@ describe("workers killed or stopped mid-job", () => {
 
   it("sends exactly once when the worker that took a send job died before calling the provider", async () => {
     const { channel, conversationId } = await whatsAppConversation();
-    const queued = await queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text: "After the crash" }, senderType: "agent", idempotencyKey: `crash-${uniqueSuffix()}` });
+    const queued = await queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text: "After the crash" }, senderType: "agent", compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null }, idempotencyKey: `crash-${uniqueSuffix()}` });
     const [taken] = await claimJobs({ queue: queues.sendMessage.name, match: { messageId: queued.id } });
     expect(taken.state).toBe("active");
 
@@ -108,7 +108,7 @@ describe("workers killed or stopped mid-job", () => {
     const { channel, conversationId } = await whatsAppConversation();
     fake.delayNext({ match: (request) => request.method === "POST" && request.path.endsWith(`/${channel.externalId}/messages`), ms: 1500 });
     await jobs.startWorkers();
-    const queued = await queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text: "In flight" }, senderType: "agent", idempotencyKey: `flight-${uniqueSuffix()}` });
+    const queued = await queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text: "In flight" }, senderType: "agent", compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null }, idempotencyKey: `flight-${uniqueSuffix()}` });
     try {
       await waitFor(async () => sendsTo(channel.externalId).length === 1, { timeoutMs: 15_000, message: "the send request to reach the provider" });
       // The provider has the request and has not answered: the job is active.
@@ -125,7 +125,7 @@ describe("workers killed or stopped mid-job", () => {
     // Restarted workers process new work (a second message) but never the first one again.
     await jobs.startWorkers();
     try {
-      const next = await queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text: "After the restart" }, senderType: "agent", idempotencyKey: `flight-${uniqueSuffix()}` });
+      const next = await queueOutboundMessage({ workspaceId, conversationId, message: { type: "text", text: "After the restart" }, senderType: "agent", compliance: { rule: "inside_window", insideWindow: true, lastInboundAt: null, windowClosesAt: null }, idempotencyKey: `flight-${uniqueSuffix()}` });
       await waitFor(async () => (await prisma.message.findUniqueOrThrow({ where: { id: next.id } })).status === "sent", { timeoutMs: 15_000, message: "the second message" });
     } finally {
       await jobs.stopWorkers();

@@ -2,7 +2,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { prisma, type TransactionClient } from "@/lib/db/client";
+import { withPgTransaction } from "@/lib/db/pg";
 import type { ContactIdentity, InternalEvent, MessageContent } from "@/lib/channels/types";
+import { enqueueAutomationJobs } from "@/lib/flows/runner/enqueue-automation-jobs";
+import { applyInboundMessages } from "./apply-inbound-messages";
 import { describeContent } from "./describe-content";
 
 export type IngestChannel = { id: string; workspaceId: string; type: string };
@@ -18,14 +21,17 @@ export type ApplyResult = {
 
 /**
  * Applies one internal event to the database. Idempotent: applying the same event twice (a
- * provider redelivery, a retried job, a replay) changes nothing the second time. Events of one
- * contact are serialised with a transaction-scoped advisory lock, so two messages from a new
- * contact arriving at the same instant make one contact and one conversation.
+ * provider redelivery, a retried job, a replay) changes nothing the second time. Inbound
+ * messages go through applyInboundMessages (the set-based path batches use too); echoes and
+ * reactions of one contact are serialised with a transaction-scoped advisory lock. Either way two
+ * messages from a new contact arriving at the same instant make one contact and one conversation.
  */
 export async function applyEvent({ channel, event, webhookEventId }: ApplyEventOptions): Promise<ApplyResult> {
   switch (event.kind) {
-    case "message":
-      return applyInboundMessage({ channel, event, webhookEventId });
+    case "message": {
+      const [applied] = await withPgTransaction((client) => applyInboundMessages(client, [{ channel, event, webhookEventId }]));
+      return { changed: applied.messageId !== null, contactId: applied.contactId, messageId: applied.messageId ?? undefined };
+    }
     case "echo":
       return applyEcho({ channel, event, webhookEventId });
     case "reaction":
@@ -43,46 +49,6 @@ export async function applyEvent({ channel, event, webhookEventId }: ApplyEventO
     case "template_status":
       return applyTemplateStatus({ channel, event });
   }
-}
-
-type MessageEvent = Extract<InternalEvent, { kind: "message" }>;
-
-async function applyInboundMessage({ channel, event, webhookEventId }: { channel: IngestChannel; event: MessageEvent; webhookEventId: string }) {
-  return prisma.$transaction(async (tx) => {
-    await lockContact(tx, channel.id, event.contact.externalId);
-    const contactId = await upsertContact(tx, channel, event.contact);
-    const conversation = await upsertConversation(tx, channel, contactId);
-    const messageId = await insertMessage(tx, {
-      channel,
-      conversationId: conversation.id,
-      externalId: event.externalId,
-      direction: "inbound",
-      content: event.content,
-      status: "received",
-      senderType: "contact",
-      at: event.timestamp,
-      replyToExternalId: event.replyToExternalId,
-      referral: event.referral,
-    });
-    if (!messageId) return { changed: false, contactId };
-    const blocked = conversation.status === "blocked";
-    // A blocked conversation keeps its messages but does not count them or reopen.
-    await tx.$executeRaw`
-      UPDATE "Conversation" SET
-        "unreadCount" = "unreadCount" + ${blocked ? 0 : 1},
-        "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", ${event.timestamp}), ${event.timestamp}),
-        "lastInboundAt" = GREATEST(COALESCE("lastInboundAt", ${event.timestamp}), ${event.timestamp}),
-        "lastMessagePreview" = CASE WHEN COALESCE("lastMessageAt", ${event.timestamp}) <= ${event.timestamp}
-          THEN ${describeContent(event.content)} ELSE "lastMessagePreview" END,
-        status = CASE WHEN status = 'archived' THEN 'open'::"ConversationStatus" ELSE status END,
-        "updatedAt" = now()
-      WHERE id = ${conversation.id}`;
-    await addTraces(tx, channel.workspaceId, messageId, webhookEventId, [
-      { step: "received", detail: { at: event.timestamp.toISOString() } },
-      { step: "processed", detail: { conversationId: conversation.id, blocked } },
-    ]);
-    return { changed: true, contactId, messageId };
-  });
 }
 
 type EchoEvent = Extract<InternalEvent, { kind: "echo" }>;
@@ -246,12 +212,21 @@ async function applyDeleted({ channel, event }: { channel: IngestChannel; event:
 type CommentEvent = Extract<InternalEvent, { kind: "comment" }>;
 
 async function applyComment({ channel, event }: { channel: IngestChannel; event: CommentEvent }) {
-  const count = await prisma.$executeRaw`
-    INSERT INTO "InstagramComment" (id, "workspaceId", "channelId", "externalId", "mediaId", "mediaProductType", "parentId", text, "fromId", "fromUsername", "commentedAt")
-    VALUES (${randomUUID()}, ${channel.workspaceId}, ${channel.id}, ${event.commentId}, ${event.mediaId}, ${event.mediaProductType ?? null},
-      ${event.parentId ?? null}, ${event.text}, ${event.from.id}, ${event.from.username ?? null}, ${event.timestamp})
-    ON CONFLICT ("channelId", "externalId") DO NOTHING`;
-  return { changed: count > 0 };
+  return withPgTransaction(async (client) => {
+    const { rowCount } = await client.query(
+      `INSERT INTO "InstagramComment" (id, "workspaceId", "channelId", "externalId", "mediaId", "mediaProductType", "parentId", text, "fromId", "fromUsername", "commentedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz AT TIME ZONE 'UTC')
+       ON CONFLICT ("channelId", "externalId") DO NOTHING`,
+      [randomUUID(), channel.workspaceId, channel.id, event.commentId, event.mediaId, event.mediaProductType ?? null,
+        event.parentId ?? null, event.text, event.from.id, event.from.username ?? null, event.timestamp.toISOString()],
+    );
+    // A new comment by someone else (the account's own public replies come back as comments too)
+    // may trigger a comment rule: its job is written by this transaction.
+    if (rowCount && event.from.id !== event.accountId) {
+      await enqueueAutomationJobs({ client, items: [{ kind: "comment", workspaceId: channel.workspaceId, channelId: channel.id, commentId: event.commentId }] });
+    }
+    return { changed: (rowCount ?? 0) > 0 };
+  });
 }
 
 type TemplateStatusEvent = Extract<InternalEvent, { kind: "template_status" }>;
