@@ -22,6 +22,20 @@ export const queues = {
     name: "channels-watchdog",
     options: { name: "channels-watchdog", retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 600 },
   },
+  // Flows (lib/flows/runner): one job per stored inbound message or comment, per durable wake-up
+  // (delay, question timeout, HTTP block) and per comment reply. Idempotent by AutomationReceipt.
+  runAutomations: {
+    name: "automations",
+    options: { name: "automations", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, deadLetter: "automations-dead" },
+  },
+  flowWake: {
+    name: "flow-wake",
+    options: { name: "flow-wake", retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 120, deadLetter: "flow-wake-dead" },
+  },
+  commentReply: {
+    name: "comment-reply",
+    options: { name: "comment-reply", retryLimit: 6, retryDelay: 10, retryBackoff: true, expireInSeconds: 120, deadLetter: "comment-reply-dead" },
+  },
 } satisfies Record<string, { name: string; options: PgBoss.Queue & { deadLetter?: string } }>;
 
 /** Recurring jobs (cron syntax, UTC). pg-boss stores schedules, so any one process defines them. */

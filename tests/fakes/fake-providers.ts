@@ -163,6 +163,8 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
   let accountsPageSize: number | null = null;
   // Authorization codes are single use, as on Meta (error 100 / subcode 36009 the second time).
   const usedCodes = new Set<string>();
+  // Instagram allows one private reply per comment (error 10900 the second time).
+  const privatelyReplied = new Set<string>();
   let counter = 0;
 
   const registerToken = (token: string, info: TokenInfo = {}) => void tokens.set(token, info);
@@ -225,6 +227,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     if (!token || !tokens.has(token)) return invalidToken();
 
     if (method === "POST" && second === "messages" && segments.length === 2) return postMessage(request, first);
+    if (method === "POST" && second === "replies" && segments.length === 2) return postCommentReply(request, first);
     if (second === "subscribed_apps" && segments.length === 2) {
       if (method === "POST") {
         subscriptions.add(first);
@@ -269,6 +272,8 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
       };
     }
     // Instagram Messaging (Messenger Platform)
+    const commentId = "recipient" in body && body.recipient && typeof body.recipient === "object" && "comment_id" in body.recipient ? body.recipient.comment_id : undefined;
+    if (commentId !== undefined) return postPrivateReply(body, accountId, commentId);
     const recipient = "recipient" in body && body.recipient && typeof body.recipient === "object" && "id" in body.recipient ? body.recipient.id : undefined;
     if (typeof recipient !== "string") return graphError(400, { message: "(#100) The parameter recipient is required", type: "OAuthException", code: 100 });
     if (!("message" in body) || !body.message || typeof body.message !== "object") {
@@ -276,6 +281,27 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     }
     const mid = Buffer.from(`ig_message_item:1:IGMessageThread:${accountId}:${nextId()}`).toString("base64");
     return { status: 200, body: { recipient_id: recipient, message_id: mid } };
+  }
+
+  // Private reply (Send API with `recipient.comment_id`): one per comment, answered like a DM.
+  function postPrivateReply(body: object, accountId: string, commentId: unknown): Answer {
+    if (typeof commentId !== "string" || !/^\d+$/.test(commentId)) return graphError(400, { message: "(#100) Invalid parameter", type: "OAuthException", code: 100 });
+    if (!("message" in body) || !body.message || typeof body.message !== "object") {
+      return graphError(400, { message: "(#100) param message must be non-empty.", type: "OAuthException", code: 100 });
+    }
+    if (privatelyReplied.has(commentId)) return graphError(400, { message: "(#10900) Activity already replied to", type: "OAuthException", code: 10900 });
+    privatelyReplied.add(commentId);
+    const mid = Buffer.from(`ig_message_item:1:IGMessageThread:${accountId}:${nextId()}`).toString("base64");
+    return { status: 200, body: { recipient_id: `1${commentId.slice(-15).padStart(15, "0")}`, message_id: mid } };
+  }
+
+  // IG Comment Replies: POST /{ig-comment-id}/replies?message=… (also accepted in the body).
+  function postCommentReply(request: RecordedRequest, commentId: string): Answer {
+    if (!/^\d+$/.test(commentId)) return unsupportedRequest("POST", commentId);
+    const body = request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
+    const message = typeof body.message === "string" ? body.message : request.query.message;
+    if (!message) return graphError(400, { message: "(#100) The parameter message is required", type: "OAuthException", code: 100 });
+    return { status: 200, body: { id: `178${String(Date.now()).slice(-10)}${String(++counter).padStart(4, "0")}` } };
   }
 
   // Cursor paging like Graph's: `after` is an opaque cursor, `paging.next` a full URL that

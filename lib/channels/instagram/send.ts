@@ -75,11 +75,12 @@ export function buildInstagramPayload({ to, message, options }: BuildPayloadOpti
     recipient: { id: to },
     // RESPONSE covers the 24-hour window; HUMAN_AGENT extends it to 7 days for human replies.
     ...(options.messageTag ? { messaging_type: "MESSAGE_TAG", tag: options.messageTag } : { messaging_type: "RESPONSE" }),
-    message: buildMessage(message),
+    message: buildInstagramMessage(message),
   };
 }
 
-function buildMessage(message: OutboundMessage): Record<string, unknown> {
+/** The `message` object of a Send API request (DMs and private replies alike). */
+export function buildInstagramMessage(message: OutboundMessage): Record<string, unknown> {
   switch (message.type) {
     case "text":
       requireText(message.text, INSTAGRAM_LIMITS.text, "The message");
