@@ -7,6 +7,8 @@ import { prisma } from "@/lib/db/client";
 import { createInvitation } from "@/lib/workspaces/invitations";
 import { addMember, createAccount, snapshotWorkspace, TEST_PASSWORD, uniqueEmail, uniqueSuffix, type TestAccount } from "../helpers/factories";
 import { createTwilioChannel, createWhatsAppChannel } from "../helpers/channels";
+import { flowIsolationCase, flowListIsolationCase, keywordFlowDraft } from "../helpers/flows";
+import { automationReadIsolationCase, automationSettingsPatchIsolationCase } from "./automations-isolation";
 import { call, readJson, type RouteHandler } from "../helpers/http";
 import { discoverEndpoints } from "../helpers/routes";
 
@@ -47,7 +49,7 @@ function bSecrets(world: World) {
 async function createConversationData(workspaceId: string) {
   const channel = await prisma.channel.findFirstOrThrow({ where: { workspaceId, type: "sandbox" }, select: { id: true } });
   const contact = await prisma.contact.create({
-    data: { workspaceId, channelId: channel.id, externalId: `sandbox-${uniqueSuffix()}`, displayName: "B customer" },
+    data: { workspaceId, channelId: channel.id, externalId: `sandbox-${uniqueSuffix()}`, displayName: "B customer", tags: ["b-secret-tag"] },
   });
   const conversation = await prisma.conversation.create({
     data: { workspaceId, channelId: channel.id, contactId: contact.id, lastMessageAt: new Date(), lastMessagePreview: "secret order 42" },
@@ -87,6 +89,26 @@ const cases: Record<string, Case | { skip: string }> = {
   // a workspace member; unauthenticated.test.ts checks that no session can call them.
   "GET /api/cron/[task]": { skip: "platform cron task: CRON_SECRET only, no session or workspace caller" },
   "POST /api/cron/[task]": { skip: "platform cron task: CRON_SECRET only, no session or workspace caller" },
+
+  // Flows (issue 6): B's published flow through every flows route (tests/helpers/flows.ts).
+  "GET /api/flows": flowListIsolationCase({ method: "GET" }),
+  "POST /api/flows": flowListIsolationCase({ method: "POST" }),
+  "GET /api/flows/[id]": flowIsolationCase({ suffix: "" }),
+  "PATCH /api/flows/[id]": flowIsolationCase({ method: "PATCH", suffix: "", json: { name: "Renamed by A", draft: keywordFlowDraft({ text: "planted" }), baseRevision: 1 } }),
+  "DELETE /api/flows/[id]": flowIsolationCase({ method: "DELETE", suffix: "" }),
+  "POST /api/flows/[id]/publish": flowIsolationCase({ method: "POST", suffix: "/publish", json: { baseRevision: 1 } }),
+  "POST /api/flows/[id]/pause": flowIsolationCase({ method: "POST", suffix: "/pause" }),
+  "POST /api/flows/[id]/resume": flowIsolationCase({ method: "POST", suffix: "/resume" }),
+  "GET /api/flows/[id]/versions": flowIsolationCase({ suffix: "/versions" }),
+  "GET /api/flows/[id]/versions/[version]": flowIsolationCase({ suffix: "/versions/1" }),
+  "POST /api/flows/[id]/versions/[version]/restore": flowIsolationCase({ method: "POST", suffix: "/versions/1/restore", json: { baseRevision: 1 } }),
+  "GET /api/flows/[id]/analytics": flowIsolationCase({ suffix: "/analytics" }),
+
+  // Automations (issue 6): B's activity log, credit ledger and settings (tests/integration/automations-isolation.ts).
+  "GET /api/automation/activity": automationReadIsolationCase({ path: "/api/automation/activity" }),
+  "GET /api/automation/credits": automationReadIsolationCase({ path: "/api/automation/credits" }),
+  "GET /api/automation/settings": automationReadIsolationCase({ path: "/api/automation/settings" }),
+  "PATCH /api/automation/settings": automationSettingsPatchIsolationCase(),
 
   "GET /api/channels/[id]": async ({ world, handler }) => {
     for (const id of [world.bSandboxChannelId, world.bWhatsAppChannelId]) {
@@ -191,12 +213,182 @@ const cases: Record<string, Case | { skip: string }> = {
     await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
   },
 
+  "GET /api/conversations/[id]": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    const path = `/api/conversations/${id}`;
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
+  },
+
+  "PATCH /api/conversations/[id]": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    const path = `/api/conversations/${id}`;
+    const json = { status: "blocked", assigneeId: world.a.user.id, botPaused: true, unread: true };
+    await expectStatus(await call(handler, path, { method: "PATCH", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "PATCH", as: world.a.user, json, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { method: "PATCH", apiKey: world.aKey, json: { status: "archived" }, params: { id } }), 404, bSecrets(world));
+  },
+
+  "GET /api/conversations/[id]/notes": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    const path = `/api/conversations/${id}/notes`;
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
+  },
+
+  "POST /api/conversations/[id]/notes": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    const path = `/api/conversations/${id}/notes`;
+    const json = { body: "planted by A" };
+    await expectStatus(await call(handler, path, { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404);
+    await expectStatus(await call(handler, path, { method: "POST", apiKey: world.aKey, json, params: { id } }), 404);
+    expect(await prisma.conversationNote.count({ where: { conversationId: id } })).toBe(0);
+  },
+
+  "GET /api/inbox/changes": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    await expectStatus(await call(handler, "/api/inbox/changes?since=1", { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug } }), 403, bSecrets(world));
+    // B's thread named in A's poll: not found, and none of B's rows in A's delta from the start of time.
+    await expectStatus(await call(handler, `/api/inbox/changes?since=1&conversationId=${id}`, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, `/api/inbox/changes?since=1&conversationId=${id}`, { apiKey: world.aKey }), 404, bSecrets(world));
+    const res = await call(handler, `/api/inbox/changes?since=1&channelId=${world.bSandboxChannelId}`, { apiKey: world.aKey });
+    expect([200, 304]).toContain(res.status);
+    for (const secret of bSecrets(world).filter((x) => x !== world.bSandboxChannelId)) expect(await res.clone().text()).not.toContain(secret);
+    const own = await call(handler, "/api/inbox/changes?since=1&status=open", { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } });
+    expect([200, 304]).toContain(own.status);
+    for (const secret of bSecrets(world)) expect(await own.clone().text()).not.toContain(secret);
+  },
+
+  "GET /api/inbox/counts": async ({ world, handler }) => {
+    await expectStatus(await call(handler, "/api/inbox/counts", { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, "/api/inbox/counts", { apiKey: world.aKey, headers: { "x-workspace": world.b.workspace.slug } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, "/api/inbox/counts", { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } }), 200, bSecrets(world));
+  },
+
+  "GET /api/contacts/[id]": async ({ world, handler }) => {
+    const { contactId: id } = await prisma.conversation.findUniqueOrThrow({ where: { id: world.bConversationId }, select: { contactId: true } });
+    const path = `/api/contacts/${id}`;
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
+  },
+
+  "PATCH /api/contacts/[id]": async ({ world, handler }) => {
+    const { contactId: id } = await prisma.conversation.findUniqueOrThrow({ where: { id: world.bConversationId }, select: { contactId: true } });
+    const path = `/api/contacts/${id}`;
+    const json = { displayName: "Renamed by A", tags: ["owned"], optedOut: true };
+    await expectStatus(await call(handler, path, { method: "PATCH", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "PATCH", as: world.a.user, json, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { method: "PATCH", apiKey: world.aKey, json, params: { id } }), 404, bSecrets(world));
+  },
+
+  "GET /api/tags": async ({ world, handler }) => {
+    await expectStatus(await call(handler, "/api/tags", { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug } }), 403, [...bSecrets(world), "b-secret-tag"]);
+    await expectStatus(await call(handler, "/api/tags", { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } }), 200, [...bSecrets(world), "b-secret-tag"]);
+    await expectStatus(await call(handler, "/api/tags", { apiKey: world.aKey }), 200, [...bSecrets(world), "b-secret-tag"]);
+  },
+
   "GET /api/messages/[id]/trace": async ({ world, handler }) => {
     const id = world.bMessageId;
     const path = `/api/messages/${id}/trace`;
     await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403, bSecrets(world));
     await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
     await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
+  },
+
+  // Compose + send (issue 5): B's conversation, message, saved replies, attachments and settings.
+  "GET /api/conversations/[id]/compose": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    const path = `/api/conversations/${id}/compose`;
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
+  },
+
+  "POST /api/conversations/[id]/messages": async ({ world, handler }) => {
+    const id = world.bConversationId;
+    const path = `/api/conversations/${id}/messages`;
+    const json = { idempotencyKey: `isolation-${uniqueSuffix()}`, text: "sent into B by A" };
+    await expectStatus(await call(handler, path, { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { method: "POST", apiKey: world.aKey, json, params: { id } }), 404, bSecrets(world));
+  },
+
+  "POST /api/messages/[id]/retry": async ({ world, handler }) => {
+    const id = world.bMessageId;
+    const path = `/api/messages/${id}/retry`;
+    await expectStatus(await call(handler, path, { method: "POST", as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "POST", as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { method: "POST", apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
+  },
+
+  "POST /api/attachments": async ({ world, handler }) => {
+    const json = { url: "https://example.com/a.png" };
+    await expectStatus(await call(handler, "/api/attachments", { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug } }), 403);
+    await expectStatus(await call(handler, "/api/attachments", { method: "POST", apiKey: world.aKey, json, headers: { "x-workspace": world.b.workspace.slug } }), 403);
+    expect(await prisma.attachment.count({ where: { workspaceId: world.b.workspace.id } })).toBe(0);
+  },
+
+  "GET /api/attachments/[id]/[token]": async ({ world, handler }) => {
+    // Public by design (providers fetch it): the HMAC token of the id is the only key. A token
+    // that opens A's attachment, or no valid token at all, never opens B's.
+    const bytes = new TextEncoder().encode("%PDF-1.4 secret order 42");
+    const data = { fileName: "b.pdf", mimeType: "application/pdf", size: bytes.length, sha256: "x", data: bytes };
+    const b = await prisma.attachment.create({ data: { ...data, workspaceId: world.b.workspace.id } });
+    const a = await prisma.attachment.create({ data: { ...data, workspaceId: world.a.workspace.id, fileName: "a.pdf" } });
+    const { attachmentToken } = await import("@/lib/attachments/attachment-url");
+    for (const token of [attachmentToken(a.id), "x".repeat(43)]) {
+      await expectStatus(await call(handler, `/api/attachments/${b.id}/${token}`, { apiKey: world.aKey, params: { id: b.id, token } }), 404, bSecrets(world));
+    }
+  },
+
+  "GET /api/saved-replies": async ({ world, handler }) => {
+    await prisma.savedReply.create({ data: { workspaceId: world.b.workspace.id, shortcut: `b-${uniqueSuffix()}`, body: "secret order 42" } });
+    await expectStatus(await call(handler, "/api/saved-replies", { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, "/api/saved-replies", { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } }), 200, bSecrets(world));
+    await expectStatus(await call(handler, "/api/saved-replies", { apiKey: world.aKey }), 200, bSecrets(world));
+  },
+
+  "POST /api/saved-replies": async ({ world, handler }) => {
+    const json = { shortcut: `a-${uniqueSuffix()}`, body: "planted by A" };
+    await expectStatus(await call(handler, "/api/saved-replies", { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug } }), 403);
+    await expectStatus(await call(handler, "/api/saved-replies", { method: "POST", apiKey: world.aKey, json, headers: { "x-workspace": world.b.workspace.slug } }), 403);
+    expect(await prisma.savedReply.count({ where: { workspaceId: world.b.workspace.id, body: "planted by A" } })).toBe(0);
+  },
+
+  "PATCH /api/saved-replies/[id]": async ({ world, handler }) => {
+    const { id } = await prisma.savedReply.create({ data: { workspaceId: world.b.workspace.id, shortcut: `b-${uniqueSuffix()}`, body: "B's reply" } });
+    const path = `/api/saved-replies/${id}`;
+    const json = { body: "changed by A" };
+    await expectStatus(await call(handler, path, { method: "PATCH", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "PATCH", as: world.a.user, json, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404);
+    await expectStatus(await call(handler, path, { method: "PATCH", apiKey: world.aKey, json, params: { id } }), 404);
+    expect(await prisma.savedReply.findUniqueOrThrow({ where: { id } })).toMatchObject({ body: "B's reply" });
+  },
+
+  "DELETE /api/saved-replies/[id]": async ({ world, handler }) => {
+    const { id } = await prisma.savedReply.create({ data: { workspaceId: world.b.workspace.id, shortcut: `b-${uniqueSuffix()}`, body: "B's reply" } });
+    const path = `/api/saved-replies/${id}`;
+    await expectStatus(await call(handler, path, { method: "DELETE", as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403);
+    await expectStatus(await call(handler, path, { method: "DELETE", as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404);
+    await expectStatus(await call(handler, path, { method: "DELETE", apiKey: world.aKey, params: { id } }), 404);
+    expect(await prisma.savedReply.count({ where: { id } })).toBe(1);
+  },
+
+  "GET /api/workspaces/[slug]/settings": async ({ world, handler }) => {
+    const slug = world.b.workspace.slug;
+    await expectStatus(await call(handler, `/api/workspaces/${slug}/settings`, { as: world.a.user, params: { slug } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, `/api/workspaces/${slug}/settings`, { apiKey: world.aKey, params: { slug } }), 403, bSecrets(world));
+  },
+
+  "PATCH /api/workspaces/[slug]/settings": async ({ world, handler }) => {
+    const slug = world.b.workspace.slug;
+    const json = { humanAgentTag: true };
+    await expectStatus(await call(handler, `/api/workspaces/${slug}/settings`, { method: "PATCH", as: world.a.user, json, params: { slug } }), 403);
+    await expectStatus(await call(handler, `/api/workspaces/${slug}/settings`, { method: "PATCH", apiKey: world.aKey, json, params: { slug } }), 403);
   },
 
   "GET /api/sandbox/conversations": async ({ world, handler }) => {

@@ -1,34 +1,19 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { requireWorkspaceMember } from "@/lib/auth/current-user";
+import { canEditFlows } from "@/lib/flows/manage/schemas";
 import { PageHeader } from "@/components/layout/page-header";
-import { buttonStyles } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { FlowsIcon } from "@/components/ui/icons";
+import { FlowList } from "@/components/flows/flow-list";
 
 export const metadata: Metadata = { title: "Flows" };
 
 type FlowsPageProps = { params: Promise<{ workspace: string }> };
 
 export default async function FlowsPage({ params }: FlowsPageProps) {
-  const { workspace } = await params;
+  const { workspace, role } = await requireWorkspaceMember((await params).workspace);
   return (
     <>
-      <PageHeader title="Flows" description="Chatbot flows that answer customers automatically." />
-      <EmptyState
-        icon={<FlowsIcon className="size-6" />}
-        title="No flows yet"
-        actions={
-          <Link href={`/${workspace}/settings/channels`} className={buttonStyles({ variant: "secondary" })}>
-            Check your channels
-          </Link>
-        }
-      >
-        <p>
-          Flows reply on your behalf: keyword triggers, Instagram comment-to-DM, questions and hand-off to a teammate.
-          Building flows is not available in this version yet; they will be listed here.
-        </p>
-        <p>Flows run on your connected channels, so make sure the channels you want to automate are set up.</p>
-      </EmptyState>
+      <PageHeader title="Flows" description="Chatbot flows that answer customers automatically: build them on a canvas, publish, and watch how contacts go through them." />
+      <FlowList slug={workspace.slug} canEdit={canEditFlows(role)} />
     </>
   );
 }
