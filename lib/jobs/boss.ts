@@ -62,8 +62,14 @@ export type StopBossOptions = {
  */
 export async function stopBoss({ timeoutMs = 10_000 }: StopBossOptions = {}) {
   const pending = globalForBoss.switchboardBoss;
-  globalForBoss.switchboardBoss = undefined;
   if (!pending) return;
-  const boss = await pending.catch(() => null);
-  await boss?.stop({ graceful: true, timeout: timeoutMs });
+  // The instance stays the process's one until it has stopped: a job finishing during the
+  // graceful window that enqueues more work (getBoss()) must reuse it, not start a second
+  // pg-boss (which, inside a transaction on the embedded database, would block everything).
+  try {
+    const boss = await pending.catch(() => null);
+    await boss?.stop({ graceful: true, timeout: timeoutMs });
+  } finally {
+    if (globalForBoss.switchboardBoss === pending) globalForBoss.switchboardBoss = undefined;
+  }
 }

@@ -11,7 +11,8 @@ const RESERVED_SLUGS = new Set([
 export type CreateWorkspaceOptions = { tx: TransactionClient; name: string; ownerId: string };
 
 /**
- * Creates a workspace with its owner membership and the built-in Sandbox channel, inside the
+ * Creates a workspace with its owner membership, the built-in Sandbox channel and the ledger
+ * row of its starting automation credits (every change of credits has one), inside the
  * caller's transaction so a failure leaves nothing behind.
  */
 export async function createWorkspace({ tx, name, ownerId }: CreateWorkspaceOptions) {
@@ -23,9 +24,12 @@ export async function createWorkspace({ tx, name, ownerId }: CreateWorkspaceOpti
       memberships: { create: { userId: ownerId, role: "owner" } },
       channels: { create: { type: "sandbox", name: "Sandbox", status: "active" } },
     },
-    select: { id: true, name: true, slug: true },
+    select: { id: true, name: true, slug: true, credits: true },
   });
-  return workspace;
+  await tx.creditLedger.create({
+    data: { workspaceId: workspace.id, delta: workspace.credits, balanceAfter: workspace.credits, reason: "initial_grant", refKey: "initial_grant" },
+  });
+  return { id: workspace.id, name: workspace.name, slug: workspace.slug };
 }
 
 export function slugify(name: string) {

@@ -29,6 +29,9 @@ describe("workspaces", () => {
     const stored = await prisma.workspace.findUniqueOrThrow({ where: { id: workspace.id }, include: { memberships: true, channels: true } });
     expect(stored.memberships).toEqual([expect.objectContaining({ userId: owner.user.id, role: "owner" })]);
     expect(stored.channels).toEqual([expect.objectContaining({ type: "sandbox" })]);
+    // Its starting automation credits are recorded like every later change.
+    const ledger = await prisma.creditLedger.findMany({ where: { workspaceId: workspace.id } });
+    expect(ledger).toEqual([expect.objectContaining({ delta: stored.credits, balanceAfter: stored.credits, reason: "initial_grant" })]);
   });
 
   it("never takes a reserved path as a slug", async () => {

@@ -100,7 +100,7 @@ export const keywordMatchSchema = z
         if (!compiled.ok) ctx.addIssue({ code: "custom", path, message: `Pattern "${keyword}": ${compiled.reason}`, params: { flowIssue: "invalid_regex" } });
       } else if (keyword.length > FLOW_LIMITS.keywordLength) {
         ctx.addIssue({ code: "custom", path, message: `Keywords: at most ${FLOW_LIMITS.keywordLength} characters` });
-      } else if (toKeywordForm(keyword) === "") {
+      } else if (keyword.trim() !== "" && toKeywordForm(keyword) === "") {
         ctx.addIssue({ code: "custom", path, message: `Keyword "${keyword}" is only punctuation, which matching ignores` });
       }
     }

@@ -1,5 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
+import { forgetActiveTriggers } from "@/lib/flows/runner/automation-context";
 import { flowNotFound } from "./get-flow-or-throw";
 
 export type DeleteFlowOptions = { workspaceId: string; id: string };
@@ -13,4 +14,5 @@ export type DeleteFlowOptions = { workspaceId: string; id: string };
 export async function deleteFlow({ workspaceId, id }: DeleteFlowOptions): Promise<void> {
   const { count } = await prisma.flow.deleteMany({ where: { id, workspaceId } });
   if (count === 0) throw flowNotFound();
+  forgetActiveTriggers(workspaceId);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { forgetActiveTriggers } from "@/lib/flows/runner/automation-context";
 import { prisma } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { FlowDefinition } from "@/lib/flows/definition/flow-definition-schema";
@@ -59,6 +60,8 @@ export async function publishFlow({ workspaceId, id, userId, baseRevision, allow
     return created;
   });
   const warnings = issues.filter((issue) => issue.severity === "warning");
+  // This process's trigger cache sees the new version now; other processes within its 2 s TTL.
+  forgetActiveTriggers(workspaceId);
   return { ok: true, flow: await getFlowOrThrow({ workspaceId, id }), version, warnings };
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { forgetActiveTriggers } from "@/lib/flows/runner/automation-context";
 import { prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { clearFlowTriggers, readStoredDefinition, writeFlowTriggers } from "./flow-triggers";
@@ -21,6 +22,7 @@ export async function pauseFlow({ workspaceId, id }: SetFlowPausedOptions): Prom
     await clearFlowTriggers({ tx, workspaceId, flowId: id });
     await tx.flow.update({ where: { id }, data: { status: "paused" } });
   });
+  forgetActiveTriggers(workspaceId);
   return getFlowOrThrow({ workspaceId, id });
 }
 
@@ -38,6 +40,7 @@ export async function resumeFlow({ workspaceId, id }: SetFlowPausedOptions): Pro
     await writeFlowTriggers({ tx, workspaceId, flowId: id, versionId: flow.activeVersion.id, definition });
     await tx.flow.update({ where: { id }, data: { status: "active" } });
   });
+  forgetActiveTriggers(workspaceId);
   return getFlowOrThrow({ workspaceId, id });
 }
 

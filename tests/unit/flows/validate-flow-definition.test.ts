@@ -31,6 +31,13 @@ describe("validateFlowDefinition", () => {
     expect(two.issues).toContainEqual(expect.objectContaining({ code: "multiple_triggers", blockId: "t2" }));
   });
 
+  it("reports an empty keyword once, and a punctuation-only keyword as such", () => {
+    const empty = validate(rawFlow([block("t", "keyword", { match: "contains", keywords: [" "] }), send("m")], chain("t", "m")));
+    expect(empty.issues.map((issue) => issue.message).filter((message) => message.includes("Keyword"))).toEqual([expect.stringContaining("Keyword is empty")]);
+    const punctuation = validate(rawFlow([block("t", "keyword", { match: "contains", keywords: ["?!"] }), send("m")], chain("t", "m")));
+    expect(punctuation.issues).toContainEqual(expect.objectContaining({ blockId: "t", message: expect.stringContaining("only punctuation") }));
+  });
+
   it("names the block and the field of a shape error", () => {
     const result = validate(rawFlow([trigger, block("m", "send_message", text("x".repeat(1001)), "Welcome")], chain("t", "m")));
     expect(result.ok).toBe(false);
