@@ -34,7 +34,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node_modules/.bin/tsx scripts/start.ts",
+    // Like `npm start`: node --import tsx, so signals reach start.ts without the tsx CLI's relay.
+    command: "node --import tsx scripts/start.ts",
     url: `http://localhost:${port}/api/health`,
     timeout: 420_000,
     reuseExistingServer: false,

@@ -45,6 +45,12 @@ server = createServer((req, res) => {
   if (getServerHooks()?.handleWebhook(req, res)) return;
   void handle(req, res);
 });
+// A port already taken (another instance) must stop `npm start` with the reason, not leave a
+// process that never serves (Next.js would only log the uncaught error).
+server.once("error", (error) => {
+  console.error(`[server] cannot listen on port ${port}: ${error.message}`);
+  process.exit(1);
+});
 server.listen(port, () => {
   console.log(`[server] ready on port ${port}`);
   // A first request now, so instrumentation.ts runs at start-up (environment check, job workers,

@@ -10,7 +10,10 @@ export async function startAppServer({ port, dataDir, secret }: StartAppServerOp
   const root = path.resolve(import.meta.dirname, "../../..");
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_DB_DIR: dataDir, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: `http://localhost:${port}`, LOG_LEVEL: "warn" };
   delete env.DATABASE_URL;
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  // node --import tsx, not the tsx CLI: the CLI relays a signal and, when its child does not
+  // acknowledge it within 30 ms (a busy machine), SIGKILLs it — orphaning the web server and
+  // the embedded database. Without the wrapper the signal reaches start.ts itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
