@@ -7,14 +7,21 @@
 //     blocked), 1,000,000 messages; VACUUM ANALYZE (bench/lib/inbox-seed.ts);
 //  2. every agent signs its own next-auth session cookie (JWT with the server's NEXTAUTH_SECRET) and
 //     gets its starting cursor from a first call of the delta endpoint without `since`;
-//  3. warm-up (polls, health checks and webhooks together), then, each measured phase with its own
-//     CPU meter (app process tree, database, load generator, whole machine):
-//     idle (nothing sent: the server's background CPU) →
-//     health, no webhooks → delta polls, no webhooks (every poll unchanged: the pure cost of one
-//     unchanged poll against one health request) → health + webhooks at 50/s → delta polls +
-//     webhooks at 50/s (the spec's phase: p50/p95/p99, share of 304);
-//     between webhook phases the in-server workers get (bounded) time to catch up;
-//  4. every acknowledged webhook must be stored and applied (a Message row with its wamid).
+//  3. warm-up at the spec's load, then measured phases, each with its own CPU meter (app process
+//     tree, database, load generator, whole machine):
+//     idle (nothing sent: the server's background CPU, subtracted from per-request costs) →
+//     without webhooks, at BENCH_INBOX_QUIET_AGENTS clients (a load the server sustains, so CPU per
+//     request is not inflated by work on abandoned requests): health checks, delta polls (all
+//     unchanged), delta calls without `since` (auth + cursor, no delta query) →
+//     optional sweep (BENCH_INBOX_SWEEP: fewer agents, polls + webhooks) →
+//     health + webhooks at 50/s, 500 clients (the baseline: same concurrency, same webhook load) →
+//     delta polls + webhooks at 50/s, 500 agents (the spec's phase: p50/p95/p99, share of 304).
+//     Before each poll phase one unmeasured round brings the agents' cursors up to date (an agent
+//     answered 409 "too much changed" takes a fresh cursor, as the UI reloads); after each phase
+//     the in-server workers get (bounded) time to catch up and the server must answer a health
+//     check quickly again. Every phase is bounded: an agent still behind one request timeout after
+//     the phase's end stops, and its unsent polls are reported;
+//  4. every acknowledged webhook must have become a Message row.
 // Knobs: BENCH_INBOX_* (bench/lib/inbox-config.ts). Results: printed, bench/.out/inbox-*/results.json,
 // and this benchmark's section of bench/RESULTS.md. Only 127.0.0.1 is contacted; every process the
 // run started is stopped at the end, on failure and on Ctrl-C.
