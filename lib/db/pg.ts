@@ -30,11 +30,21 @@ export function preparedQuery(name: string, text: string, values: unknown[]): pg
   return isEmbeddedDatabaseUrl(process.env.DATABASE_URL) ? { text, values } : { name, text, values };
 }
 
+export type PgTransactionOptions = {
+  /**
+   * false: COMMIT returns before the WAL is flushed to disk (synchronous_commit off for this
+   * transaction only). Only for work that a later synchronous commit confirms anyway, such as a
+   * job's effects before pg-boss marks the job completed: WAL is flushed in order, so once that
+   * completion is durable, so is this; if the server crashes before, the job runs again.
+   */
+  synchronousCommit?: boolean;
+};
+
 /** Runs fn in one transaction on one pooled connection; rolls back on any error. */
-export async function withPgTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withPgTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>, { synchronousCommit = true }: PgTransactionOptions = {}): Promise<T> {
   const client = await getPgPool().connect();
   try {
-    await client.query("BEGIN");
+    await client.query(synchronousCommit ? "BEGIN" : "BEGIN; SET LOCAL synchronous_commit TO off");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
