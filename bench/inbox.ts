@@ -33,7 +33,7 @@ import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { waitForBacklog } from "./lib/drain";
-import { buildHasRoute, ensureInboxBuild, INBOX_DIST_DIR, removeInboxBuild, startInboxApp, type InboxAppServer } from "./lib/inbox-app";
+import { buildHasRoute, ensureBuild, removeBuild, startApp, type AppServer } from "./lib/app-server";
 import { inboxEnvLine, readInboxConfig, seedSize, type InboxBenchConfig, type InboxTarget } from "./lib/inbox-config";
 import {
   changesPath,
@@ -57,6 +57,8 @@ import { cleanupAll, cpuSecondsOf, freePort, onCleanup, selfCpuSeconds, sleep, s
 const root = path.resolve(import.meta.dirname, "..");
 const log = (message: string) => console.log(`[bench:inbox] ${message}`);
 const CHANGES_ROUTE = "api/inbox/changes";
+/** Its own build folder: bench:webhooks (.next-bench) may build and run at the same time. */
+const INBOX_DIST_DIR = ".next-bench-inbox";
 
 const config = readInboxConfig();
 const runId = new Date().toISOString().replace(/[:.]/g, "-");
@@ -150,9 +152,13 @@ async function runTarget(target: InboxTarget, cfg: InboxBenchConfig, endpointInB
     phases: [],
   };
   let postgres: PostgresServer | null = null;
-  let app: InboxAppServer | null = null;
+  let app: AppServer | null = null;
   let pool: pg.Pool | null = null;
-  const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+  const size = seedSize(cfg, target);
+  // BENCH_INBOX_PG_DIR: the seeded cluster of an earlier run with the same seed size is reused
+  // (with its secrets: the channel credentials are encrypted with its ENCRYPTION_KEY).
+  const kept = target === "postgres" && cfg.pgDir ? readKeptSeed(cfg.pgDir, { agents: cfg.agents, ...size }) : null;
+  const secrets = kept?.secrets ?? { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
   // seedChannel encrypts the channel credentials in this process with the app's key.
   process.env.ENCRYPTION_KEY = secrets.ENCRYPTION_KEY;
   const agents = [keepAliveAgent(cfg.maxSockets), keepAliveAgent(cfg.maxSockets), keepAliveAgent(Math.max(8, Math.ceil(cfg.webhookRate)))];
@@ -173,8 +179,8 @@ async function runTarget(target: InboxTarget, cfg: InboxBenchConfig, endpointInB
         log(`PostgreSQL skipped: ${result.skipped}`);
         return result;
       }
-      log("starting a throwaway PostgreSQL cluster (initdb, default settings)");
-      postgres = startPostgres({ bin, port: await freePort() });
+      log(cfg.pgDir ? `starting the PostgreSQL cluster kept in ${cfg.pgDir} (${kept ? "seeded by an earlier run: reused" : "initdb, default settings"})` : "starting a throwaway PostgreSQL cluster (initdb, default settings)");
+      postgres = startPostgres({ bin, port: await freePort(), keepIn: cfg.pgDir ?? undefined });
       const server = postgres;
       onCleanup(() => server.stop());
       databaseUrl = postgres.url;
@@ -196,17 +202,23 @@ async function runTarget(target: InboxTarget, cfg: InboxBenchConfig, endpointInB
 
     const appPort = await freePort();
     log(`starting the app (npm start on ${INBOX_DIST_DIR}, workers inside) on port ${appPort}`);
-    app = await startInboxApp({ root, name: "app", port: appPort, env: { ...env, RUN_WORKERS: "true" }, logFile: path.join(logDir, "app.log") });
+    app = await startApp({ root, name: "app", port: appPort, env: { ...env, RUN_WORKERS: "true" }, logFile: path.join(logDir, "app.log"), distDir: INBOX_DIST_DIR });
     const baseUrl = app.baseUrl;
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on("error", () => undefined);
 
-    const size = seedSize(cfg, target);
-    log(`seeding ${size.messages.toLocaleString("en")} messages in ${size.conversations.toLocaleString("en")} conversations for ${cfg.agents} agents`);
-    const seed: InboxSeed = await seedInbox({ pool, agents: cfg.agents, conversations: size.conversations, messages: size.messages, log });
+    let seed: InboxSeed;
+    if (kept) {
+      seed = kept.seed;
+      log(`reusing the seed of ${kept.seededAt} in ${cfg.pgDir} (${size.messages.toLocaleString("en")} messages in ${size.conversations.toLocaleString("en")} conversations, plus what earlier runs' webhooks added)`);
+    } else {
+      log(`seeding ${size.messages.toLocaleString("en")} messages in ${size.conversations.toLocaleString("en")} conversations for ${cfg.agents} agents`);
+      seed = await seedInbox({ pool, agents: cfg.agents, conversations: size.conversations, messages: size.messages, log });
+      log(`seeded in ${seed.seconds.toFixed(1)} s (Message table ${seed.check.messageTableMB} MB, database ${seed.check.databaseMB} MB)`);
+      if (target === "postgres" && cfg.pgDir) writeKeptSeed(cfg.pgDir, { agents: cfg.agents, ...size, secrets, seed, seededAt: new Date().toISOString() });
+    }
     const { channel, ...seedReport } = seed;
-    result.seed = seedReport;
-    log(`seeded in ${seed.seconds.toFixed(1)} s (Message table ${seed.check.messageTableMB} MB, database ${seed.check.databaseMB} MB)`);
+    result.seed = kept ? { ...seedReport, reusedFrom: kept.seededAt } : seedReport;
 
     // Agents: each its own session, one of its open conversations as the open thread.
     const byAgent = openConversationsByAgent(cfg.agents, size.conversations);
@@ -365,6 +377,28 @@ async function runTarget(target: InboxTarget, cfg: InboxBenchConfig, endpointInB
   return result;
 }
 
+type KeptSeed = { agents: number; conversations: number; messages: number; secrets: { NEXTAUTH_SECRET: string; ENCRYPTION_KEY: string }; seed: InboxSeed; seededAt: string };
+const keptSeedFile = (dir: string) => path.join(dir, "bench-inbox-seed.json");
+
+/** The seed an earlier run left in BENCH_INBOX_PG_DIR; null when there is none. Refuses another seed size. */
+function readKeptSeed(dir: string, size: { agents: number; conversations: number; messages: number }): KeptSeed | null {
+  const file = keptSeedFile(dir);
+  if (!existsSync(file)) {
+    if (existsSync(path.join(dir, "data"))) throw new Error(`${dir} holds a cluster without a finished seed: delete the folder (or pick another BENCH_INBOX_PG_DIR)`);
+    return null;
+  }
+  const kept = JSON.parse(readFileSync(file, "utf8")) as KeptSeed;
+  if (kept.agents !== size.agents || kept.conversations !== size.conversations || kept.messages !== size.messages) {
+    throw new Error(`${dir} was seeded for ${kept.agents} agents / ${kept.conversations} conversations / ${kept.messages} messages, not ${size.agents} / ${size.conversations} / ${size.messages}: delete it or pick another BENCH_INBOX_PG_DIR`);
+  }
+  return kept;
+}
+
+function writeKeptSeed(dir: string, kept: KeptSeed) {
+  // Local throwaway secrets of a benchmark cluster, readable by this user only.
+  writeFileSync(keptSeedFile(dir), JSON.stringify(kept, null, 2), { mode: 0o600 });
+}
+
 type SavedRun = { runs: { info: InboxRunInfo; result: InboxTargetResult }[] };
 
 /** `--render bench/.out/inbox-…/results.json`: rewrite RESULTS.md from a saved run (after a report change). */
@@ -389,9 +423,9 @@ async function main() {
   log(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(" / ")}`);
   log(`targets: ${config.targets.join(", ")}; logs and raw results in ${path.relative(root, outDir)}`);
   if (!existsSync(path.join(root, "app", CHANGES_ROUTE, "route.ts"))) log(`NOTE: app/${CHANGES_ROUTE}/route.ts does not exist (yet): only the health and webhook phases can run`);
-  if (!config.keepBuild) onCleanup(() => removeInboxBuild(root));
-  const build = ensureInboxBuild({ root, mode: config.build, log });
-  const endpointInBuild = buildHasRoute(root, CHANGES_ROUTE);
+  if (!config.keepBuild) onCleanup(() => removeBuild({ root, distDir: INBOX_DIST_DIR }));
+  const build = ensureBuild({ root, mode: config.build, log, distDir: INBOX_DIST_DIR });
+  const endpointInBuild = buildHasRoute({ root, distDir: INBOX_DIST_DIR, route: CHANGES_ROUTE });
   const runs: { info: InboxRunInfo; result: InboxTargetResult }[] = [];
   for (const target of config.targets) {
     log(`=== target: ${target}`);

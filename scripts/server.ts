@@ -4,8 +4,9 @@
 // (lib/webhooks/handle-node-webhook.ts, the same code the route handlers run). Why: the
 // acknowledgement is the hottest path there is, and on the benchmark machine Next.js's routing
 // and Request/Response adaptation alone held it far below the target (README "Architecture",
-// bench/RESULTS.md). Everything else, including GET on the webhook URLs, goes to Next.js; `next
-// dev` and Vercel keep using the route handlers.
+// bench/RESULTS.md). The inbox's 3-second poll (GET /api/inbox/changes) is served the same way
+// for the same reason (lib/inbox/poll/handle-node-poll.ts). Everything else, including GET on the
+// webhook URLs, goes to Next.js; `next dev` and Vercel keep using the route handlers.
 //
 // On SIGTERM/SIGINT: stop accepting connections, let requests in flight finish (a few seconds at
 // most), then stop the job workers gracefully (lib/jobs: in-flight jobs finish or are released,
@@ -42,7 +43,9 @@ closeNext = () => app.close();
 server = createServer((req, res) => {
   // Published by instrumentation.ts, which Next.js runs on its first request in production;
   // until then the route handlers take the deliveries.
-  if (getServerHooks()?.handleWebhook(req, res)) return;
+  const hooks = getServerHooks();
+  if (hooks?.handleWebhook(req, res)) return;
+  if (hooks?.handleInboxPoll(req, res)) return;
   void handle(req, res);
 });
 // A port already taken (another instance) must stop `npm start` with the reason, not leave a

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runSync, startProcess, waitForHttp, type Tracked } from "./processes";
 
@@ -11,14 +11,15 @@ const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "packag
 
 export type BuildMode = "auto" | "always" | "never";
 
-export type EnsureBuildOptions = { root: string; mode: BuildMode; log: (message: string) => void };
+export type EnsureBuildOptions = { root: string; mode: BuildMode; log: (message: string) => void; /** Default BENCH_DIST_DIR. */ distDir?: string };
 
 /**
  * Builds the app into .next-bench when missing, stale or asked to. Returns a description of the
  * build in use. Note: `next build` with a non-default distDir adds that folder's types to
  * tsconfig.json's "include"; tsconfig.json is restored byte for byte afterwards.
  */
-export function ensureBuild({ root, mode, log }: EnsureBuildOptions): string {
+export function ensureBuild({ root, mode, log, distDir: distDirName = BENCH_DIST_DIR }: EnsureBuildOptions): string {
+  const BENCH_DIST_DIR = distDirName;
   const distDir = path.join(root, BENCH_DIST_DIR);
   const buildId = path.join(distDir, "BUILD_ID");
   const stale = !existsSync(buildId) || sourcesNewerThan(root, builtAt(distDir));
@@ -59,7 +60,8 @@ export function ensureBuild({ root, mode, log }: EnsureBuildOptions): string {
       if (!readFileSync(tsconfig).equals(tsconfigBefore)) writeFileSync(tsconfig, tsconfigBefore);
     }
     writeFileSync(path.join(distDir, BUILT_AT_FILE), String(startedAt));
-    if (note) writeFileSync(path.join(distDir, "BENCH_BUILD_NOTE"), note);
+    // Always written: a note left by an earlier build without type checking must not stick.
+    writeFileSync(path.join(distDir, "BENCH_BUILD_NOTE"), note);
     log(`built in ${Math.round((Date.now() - startedAt) / 1000)} s${note}`);
   } else if (stale) {
     log(`using the existing build in ${BENCH_DIST_DIR} although sources changed since (BENCH_BUILD=${mode})`);
@@ -70,6 +72,19 @@ export function ensureBuild({ root, mode, log }: EnsureBuildOptions): string {
   const at = new Date(builtAt(distDir)).toISOString();
   const noteFile = path.join(distDir, "BENCH_BUILD_NOTE");
   return `${BENCH_DIST_DIR}, built from the sources of ${at}${existsSync(noteFile) ? readFileSync(noteFile, "utf8") : ""}`;
+}
+
+/**
+ * Removes a build. The repository's ESLint config ignores `.next/**` but not the other `.next-*`
+ * folders, so a build left behind would be linted by `npm run lint` (thousands of bundle errors).
+ */
+export function removeBuild({ root, distDir }: { root: string; distDir: string }) {
+  rmSync(path.join(root, distDir), { recursive: true, force: true });
+}
+
+/** Whether a build contains a route (e.g. api/inbox/changes): its compiled handler exists. */
+export function buildHasRoute({ root, distDir, route }: { root: string; distDir: string; route: string }): boolean {
+  return existsSync(path.join(root, distDir, "server", "app", route, "route.js"));
 }
 
 /** When the sources of the build in distDir were taken (the build's start). */
@@ -97,6 +112,8 @@ export type StartAppOptions = {
   port: number;
   env: NodeJS.ProcessEnv;
   logFile: string;
+  /** Default BENCH_DIST_DIR. */
+  distDir?: string;
 };
 
 export type AppServer = { process: Tracked; baseUrl: string };
@@ -105,7 +122,8 @@ export type AppServer = { process: Tracked; baseUrl: string };
  * Starts the app as deployed: `npm start` (scripts/start.ts: embedded database when
  * DATABASE_URL is unset, migrations, then `next start`) on the build ensureBuild() pinned.
  */
-export async function startApp({ root, name, port, env, logFile }: StartAppOptions): Promise<AppServer> {
+export async function startApp({ root, name, port, env, logFile, distDir: distDirName = BENCH_DIST_DIR }: StartAppOptions): Promise<AppServer> {
+  const BENCH_DIST_DIR = distDirName;
   const distDir = path.join(root, BENCH_DIST_DIR);
   const buildId = path.join(distDir, "BUILD_ID");
   // start.ts rebuilds when any source is newer than BUILD_ID. Other people edit the sources

@@ -36,6 +36,12 @@ export type InboxBenchConfig = {
   requestTimeoutSeconds: number;
   settleMaxSeconds: number;
   progressSeconds: number;
+  /**
+   * Keep the PostgreSQL cluster in this folder and reuse its seed on the next run with the same
+   * seed size (skips initdb and the seeding: over a minute at the spec's size). Null: a throwaway
+   * cluster per run.
+   */
+  pgDir: string | null;
   build: "auto" | "always" | "never";
   /** Keep .next-bench-inbox after the run (default: removed, because `eslint .` lints every .next-* folder). */
   keepBuild: boolean;
@@ -87,6 +93,7 @@ export function readInboxConfig(): InboxBenchConfig {
     requestTimeoutSeconds: num("BENCH_INBOX_REQUEST_TIMEOUT_SECONDS", 10, { min: 1 }),
     settleMaxSeconds: num("BENCH_INBOX_SETTLE_MAX_SECONDS", 90),
     progressSeconds: num("BENCH_INBOX_PROGRESS_SECONDS", 10, { min: 1 }),
+    pgDir: process.env.BENCH_INBOX_PG_DIR || null,
     build,
     keepBuild: process.env.BENCH_INBOX_KEEP_BUILD === "1" || build === "never",
     writeResults: process.env.BENCH_INBOX_WRITE_RESULTS !== "0",

@@ -50,7 +50,8 @@ export type InboxTargetResult = {
   skipped?: string;
   error?: string;
   endpoint: { inSources: boolean; inBuild: boolean };
-  seed?: Omit<InboxSeed, "channel">;
+  /** reusedFrom: the seed was made by an earlier run at that time (BENCH_INBOX_PG_DIR). */
+  seed?: Omit<InboxSeed, "channel"> & { reusedFrom?: string };
   cursors?: CursorSetup;
   idle?: { seconds: number; cpu: Record<string, number> };
   phases: InboxPhase[];
@@ -206,7 +207,7 @@ export function renderInboxTarget(result: InboxTargetResult, info: InboxRunInfo)
   );
   if (seed) {
     lines.push(
-      `- Seed: ${seed.messages.toLocaleString("en")} messages in ${seed.conversations.toLocaleString("en")} conversations, ${seed.agents} agent users (bulk INSERT … SELECT generate_series, triggers on, then VACUUM ANALYZE) in **${fmt(seed.seconds)} s** (${seed.timings.map((t) => `${t.step} ${fmt(t.seconds)} s`).join("; ")}); read back: ${seed.check.conversations} conversations, ${seed.check.messages} messages, InboxCounter open = ${seed.check.openCounter}; Message table ${seed.check.messageTableMB} MB, database ${seed.check.databaseMB} MB`,
+      `- Seed: ${seed.messages.toLocaleString("en")} messages in ${seed.conversations.toLocaleString("en")} conversations, ${seed.agents} agent users (bulk INSERT … SELECT generate_series, triggers on, then VACUUM ANALYZE) in **${fmt(seed.seconds)} s** (${seed.timings.map((t) => `${t.step} ${fmt(t.seconds)} s`).join("; ")}); read back: ${seed.check.conversations} conversations, ${seed.check.messages} messages, InboxCounter open = ${seed.check.openCounter}; Message table ${seed.check.messageTableMB} MB, database ${seed.check.databaseMB} MB${seed.reusedFrom ? ` — **reused** from the run of ${seed.reusedFrom} (BENCH_INBOX_PG_DIR; earlier runs' webhooks added messages since)` : ""}`,
     );
   }
   lines.push(

@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runSync } from "./processes";
@@ -19,10 +19,19 @@ export function findPostgresBin(): string | null {
   return versions.length ? path.join(base, versions[0], "bin") : null;
 }
 
-export type StartPostgresOptions = { bin: string; port: number };
+export type StartPostgresOptions = {
+  bin: string;
+  port: number;
+  /**
+   * A folder to keep the cluster in, reused when it already holds one and kept after stop()
+   * (a seeded database survives between runs). Default: a temp folder, removed on stop().
+   */
+  keepIn?: string;
+};
 
-export function startPostgres({ bin, port }: StartPostgresOptions): PostgresServer {
-  const dataRoot = mkdtempSync(path.join(tmpdir(), "switchboard-bench-pg-"));
+export function startPostgres({ bin, port, keepIn }: StartPostgresOptions): PostgresServer {
+  const dataRoot = keepIn ? path.resolve(keepIn) : mkdtempSync(path.join(tmpdir(), "switchboard-bench-pg-"));
+  if (keepIn) mkdirSync(dataRoot, { recursive: true });
   const dataDir = path.join(dataRoot, "data");
   const asRoot = process.getuid?.() === 0;
   if (asRoot) chownSync(dataRoot, uidOf("postgres"), gidOf("postgres"));
@@ -30,7 +39,7 @@ export function startPostgres({ bin, port }: StartPostgresOptions): PostgresServ
     asRoot ? runSync("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : runSync(path.join(bin, tool), args);
 
   // --no-sync only speeds up initdb itself; the server below runs with fsync on.
-  run("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) run("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
   // BENCH_POSTGRES_OPTIONS adds server flags for profiling, e.g. "-c log_min_duration_statement=10".
   const options = `-p ${port} -k ${dataRoot} -c listen_addresses=127.0.0.1 ${process.env.BENCH_POSTGRES_OPTIONS ?? ""}`.trim();
   run("pg_ctl", ["-D", dataDir, "-l", path.join(dataRoot, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
@@ -46,7 +55,7 @@ export function startPostgres({ bin, port }: StartPostgresOptions): PostgresServ
       try {
         run("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "-t", "60", "stop"]);
       } finally {
-        rmSync(dataRoot, { recursive: true, force: true });
+        if (!keepIn) rmSync(dataRoot, { recursive: true, force: true });
       }
     },
   };

@@ -43,20 +43,31 @@ export type ApiKeyPrincipal = { apiKeyId: string; workspaceId: string; role: Rol
  * revoked key. The lookup is by hash, so no timing comparison of the key itself happens.
  */
 export async function authenticateApiKey(key: string): Promise<ApiKeyPrincipal> {
-  if (!key.startsWith(KEY_PREFIX)) throw new AppError({ code: "unauthorized", message: "Invalid API key" });
+  if (!hasApiKeyFormat(key)) throw new AppError({ code: "unauthorized", message: "Invalid API key" });
   const record = await prisma.apiKey.findUnique({
     where: { keyHash: hashApiKey(key) },
     select: { id: true, workspaceId: true, role: true, revokedAt: true, lastUsedAt: true },
   });
   if (!record) throw new AppError({ code: "unauthorized", message: "Invalid API key" });
   if (record.revokedAt) throw new AppError({ code: "unauthorized", message: "This API key has been revoked" });
-  // Touch lastUsedAt at most once a minute to keep API traffic from writing on every call.
-  if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > 60_000) {
-    await prisma.apiKey.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
-  }
+  await touchApiKey({ id: record.id, lastUsedAt: record.lastUsedAt });
   return { apiKeyId: record.id, workspaceId: record.workspaceId, role: record.role };
 }
 
-function hashApiKey(key: string) {
+/** Whether a string can be an API key at all (checked before any lookup). */
+export function hasApiKeyFormat(key: string): boolean {
+  return key.startsWith(KEY_PREFIX);
+}
+
+export type TouchApiKeyOptions = { id: string; lastUsedAt: Date | null };
+
+/** Records a use of the key: at most once a minute, to keep API traffic from writing on every call. */
+export async function touchApiKey({ id, lastUsedAt }: TouchApiKeyOptions): Promise<void> {
+  if (lastUsedAt && Date.now() - lastUsedAt.getTime() <= 60_000) return;
+  await prisma.apiKey.update({ where: { id }, data: { lastUsedAt: new Date() } });
+}
+
+/** The stored form of a key (keys are looked up by it). */
+export function hashApiKey(key: string) {
   return createHash("sha256").update(key).digest("hex");
 }

@@ -3,13 +3,15 @@ import { z } from "zod";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
-import { conversationFilterQuerySchema, conversationFilterSql, leftFilterSql, matchesConversationFilter, readInFilterSql, resolveConversationFilter } from "./conversation-filter";
-import { listConversationSummaries, type ConversationSummary } from "./get-conversation-summary";
+import { conversationFilterQuerySchema, conversationFilterSql, leftFilterSql, matchesConversationFilter, readInFilterSql, type ConversationFilter } from "./conversation-filter";
+import type { ConversationSummary } from "./get-conversation-summary";
 import { messageSelect, type MessageRow } from "./message-select";
-import { getSyncCursor, syncCursorSchema } from "./sync-cursor";
+import { readConversationSummaries } from "./poll/read-conversation-summaries";
+import { syncCursorSchema } from "./sync-cursor";
 
 // The inbox's 3-second poll (GET /api/inbox/changes). Every write of a conversation or message
-// stamps its transaction id (changeXid; movedXid when its status or assignee changed), so
+// stamps its transaction id (changeXid; movedXid when its status or assignee changed,
+// assigneeMovedXid when its assignee did), so
 // "what changed since the cursor" is an index range scan per table, never a list read or a count.
 // `q` (search) is not part of the delta: a search result is a one-off read, refreshed by reading
 // the list again; the delta keeps the plain filtered list and the open thread current.
@@ -32,13 +34,6 @@ export const inboxChangesQuerySchema = conversationFilterQuerySchema.extend({
 });
 
 export type InboxChangesQuery = z.infer<typeof inboxChangesQuerySchema>;
-export type GetInboxChangesOptions = {
-  workspaceId: string;
-  /** The caller, for `assignee=me`; null for API keys. */
-  userId: string | null;
-  query: InboxChangesQuery;
-};
-
 export type InboxChanges = {
   /** The cursor for the next poll, taken before anything was read. */
   syncCursor: string;
@@ -50,46 +45,74 @@ export type InboxChanges = {
   messages: MessageRow[];
 };
 
-type ChangedRow = { id: string; kind: "changed" | "removed" | "message" | "thread" };
+/** One changed row found by changedRowsSql(). */
+export type ChangedRow = { id: string; kind: "changed" | "removed" | "message" | "thread" };
+
+export type ChangedRowsSqlOptions = {
+  /** The workspace, as SQL: a value, or a scalar subquery (the poll's one-statement auth). */
+  workspaceId: Prisma.Sql;
+  since: string;
+  filter: ConversationFilter;
+  conversationId?: string;
+};
 
 /**
- * What changed since `since` in the scope of a list filter (and one open thread). `isUnchanged`
- * means nothing in scope changed: the route answers 304 with the new cursor as its ETag.
- * Without `since` there is nothing to compare: only a fresh cursor comes back.
- *
- * Rows may come back in two consecutive polls (the cursor is the oldest transaction still
- * running, so a slow transaction's rows are never skipped); clients merge by id.
- * Throws not_found for a `conversationId` of another workspace, unprocessable for `assignee=me`
- * without a user, and conflict when more than MAX_CHANGED_ROWS changed: reload instead.
+ * What changed since `since` in the scope of a list filter (and one open thread), as ids: one
+ * index range scan per part: (workspaceId[, assigneeId], changeXid), (workspaceId, movedXid),
+ * Message (conversationId, changeXid), and the thread's primary key. Selects `id, kind`.
  */
-export async function getInboxChanges({ workspaceId, userId, query }: GetInboxChangesOptions): Promise<InboxChanges & { isUnchanged: boolean }> {
-  const filter = resolveConversationFilter({ query, userId });
-  const syncCursor = await getSyncCursor();
-  const { since, conversationId } = query;
-  if (!since) return { syncCursor, conversations: [], removed: [], messages: [], isUnchanged: false };
-
+export function changedRowsSql({ workspaceId, since, filter, conversationId }: ChangedRowsSqlOptions): Prisma.Sql {
   const cap = MAX_CHANGED_ROWS + 1;
-  // One round trip, one index range scan per part: (workspaceId[, assigneeId], changeXid),
-  // (workspaceId, movedXid), Message (conversationId, changeXid), and the thread's primary key.
   const thread = conversationId
     ? Prisma.sql`
       UNION ALL (SELECT m.id, 'message' FROM "Message" m
-        WHERE m."conversationId" = ${conversationId} AND m."workspaceId" = ${workspaceId} AND m."changeXid" >= ${since}::xid8 LIMIT ${cap})
+        WHERE m."conversationId" = ${conversationId} AND m."workspaceId" = ${workspaceId} AND ${stampedSince(Prisma.sql`m."changeXid"`, since)} LIMIT ${cap})
       UNION ALL (SELECT c.id, 'thread' FROM "Conversation" c WHERE c.id = ${conversationId} AND c."workspaceId" = ${workspaceId})`
     : Prisma.empty;
   const readInFilter = filter.unread
     ? Prisma.sql`
       UNION ALL (SELECT c.id, 'removed' FROM "Conversation" c
-        WHERE c."workspaceId" = ${workspaceId} AND c."changeXid" >= ${since}::xid8 AND ${readInFilterSql(filter)} LIMIT ${cap})`
+        WHERE c."workspaceId" = ${workspaceId} AND ${stampedSince(Prisma.sql`c."changeXid"`, since)} AND ${readInFilterSql(filter)} LIMIT ${cap})`
     : Prisma.empty;
-  const rows = await prisma.$queryRaw<ChangedRow[]>`
+  return Prisma.sql`
     (SELECT c.id, 'changed' AS kind FROM "Conversation" c
-      WHERE c."workspaceId" = ${workspaceId} AND c."changeXid" >= ${since}::xid8 AND ${conversationFilterSql(filter)} LIMIT ${cap})
+      WHERE c."workspaceId" = ${workspaceId} AND ${stampedSince(Prisma.sql`c."changeXid"`, since)} AND ${conversationFilterSql(filter)} LIMIT ${cap})
     UNION ALL (SELECT c.id, 'removed' FROM "Conversation" c
-      WHERE c."workspaceId" = ${workspaceId} AND c."movedXid" >= ${since}::xid8 AND ${leftFilterSql(filter)} LIMIT ${cap})
+      WHERE c."workspaceId" = ${workspaceId} AND ${stampedSince(Prisma.sql`c."movedXid"`, since)} AND ${leftFilterSql(filter, since)} LIMIT ${cap})
     ${readInFilter}
     ${thread}`;
+}
 
+/**
+ * `column >= since`, written as a closed range. The poll runs as a prepared statement, and after a
+ * few executions PostgreSQL plans it once for any cursor (a generic plan): an open `>= $1` is then
+ * estimated to match a third of the table and the workspace's conversations are scanned in full
+ * (measured: 30 ms instead of 0.04 ms per poll with 20,000 conversations). A range whose one bound
+ * is unknown is estimated as narrow (0.5%), so the generic plan keeps the index range scans.
+ */
+function stampedSince(column: Prisma.Sql, since: string): Prisma.Sql {
+  return Prisma.sql`${column} BETWEEN ${since}::xid8 AND ${Prisma.raw(`'${XID8_MAX}'::xid8`)}`;
+}
+
+export type CompleteInboxChangesOptions = {
+  workspaceId: string;
+  filter: ConversationFilter;
+  /** The cursor taken before (or in the same statement as) the scan that found `rows`. */
+  syncCursor: string;
+  conversationId?: string;
+  rows: ChangedRow[];
+};
+
+/**
+ * Turns the changed ids into the answer. `isUnchanged` means nothing in scope changed: the
+ * route answers 304 with the new cursor as its ETag (no further query is made then).
+ *
+ * Rows may come back in two consecutive polls (the cursor is the oldest transaction still
+ * running, so a slow transaction's rows are never skipped); clients merge by id.
+ * Throws not_found for a `conversationId` of another workspace and conflict when more than
+ * MAX_CHANGED_ROWS changed: reload instead.
+ */
+export async function completeInboxChanges({ workspaceId, filter, syncCursor, conversationId, rows }: CompleteInboxChangesOptions): Promise<InboxChanges & { isUnchanged: boolean }> {
   const idsOf = (kind: ChangedRow["kind"]) => rows.filter((row) => row.kind === kind).map((row) => row.id);
   if (conversationId && idsOf("thread").length === 0) throw new AppError({ code: "not_found", message: "Conversation not found" });
   const changedIds = idsOf("changed");
@@ -103,7 +126,7 @@ export async function getInboxChanges({ workspaceId, userId, query }: GetInboxCh
   }
 
   const [summaries, messages] = await Promise.all([
-    listConversationSummaries({ workspaceId, ids: changedIds }),
+    readConversationSummaries({ workspaceId, ids: changedIds }),
     messageIds.length
       ? prisma.message.findMany({ where: { id: { in: messageIds }, workspaceId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: messageSelect })
       : [],

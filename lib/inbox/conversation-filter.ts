@@ -61,12 +61,20 @@ export function conversationFilterSql(filter: ConversationFilter): Prisma.Sql {
 }
 
 /**
- * Conversations that may have left the filter by a change of status or assignee (movedXid,
- * checked by the caller) and no longer match. A conversation never changes channel, so one of
- * another channel cannot have been in a channel's list and is not reported.
+ * Conversations that may have left the filter by a change of status or assignee since `since`
+ * (movedXid, checked by the caller) and no longer match. A conversation never changes channel, so
+ * one of another channel cannot have been in a channel's list and is not reported. Likewise, for
+ * an assignee filter, a conversation whose assignee did not change since the cursor and is not
+ * the filter's cannot have been in that list (assigneeMovedXid; NULL = unknown, reported): so an
+ * archived conversation reopened by a customer reaches its own agent's poll, not everyone's.
  */
-export function leftFilterSql(filter: ConversationFilter): Prisma.Sql {
-  return Prisma.join([...stableConditions(filter), Prisma.sql`(${Prisma.join(movableConditions(filter), " AND ")}) IS NOT TRUE`], " AND ");
+export function leftFilterSql(filter: ConversationFilter, since: string): Prisma.Sql {
+  const parts = [...stableConditions(filter), Prisma.sql`(${Prisma.join(movableConditions(filter), " AND ")}) IS NOT TRUE`];
+  if (filter.assigneeId !== undefined) {
+    const isTheirs = filter.assigneeId === null ? Prisma.sql`c."assigneeId" IS NULL` : Prisma.sql`c."assigneeId" = ${filter.assigneeId}`;
+    parts.push(Prisma.sql`(${isTheirs} OR c."assigneeMovedXid" IS NULL OR c."assigneeMovedXid" >= ${since}::xid8)`);
+  }
+  return Prisma.join(parts, " AND ");
 }
 
 /**

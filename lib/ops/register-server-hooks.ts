@@ -1,5 +1,6 @@
 import "server-only";
 import { stopWorkers } from "@/lib/jobs/start-workers";
+import { handleNodePoll } from "@/lib/inbox/poll/handle-node-poll";
 import { handleNodeWebhook } from "@/lib/webhooks/handle-node-webhook";
 import { jobsShutdownTimeoutMs, onShutdownSignal } from "./on-shutdown-signal";
 import { publishServerHooks } from "./server-hooks";
@@ -11,7 +12,7 @@ import { publishServerHooks } from "./server-hooks";
  * app) and this stops them gracefully, then exits.
  */
 export function registerServerHooks(): void {
-  publishServerHooks({ handleWebhook: handleNodeWebhook, stop: ({ timeoutMs }) => stopWorkers({ timeoutMs }) });
+  publishServerHooks({ handleWebhook: handleNodeWebhook, handleInboxPoll: handleNodePoll, stop: ({ timeoutMs }) => stopWorkers({ timeoutMs }) });
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
     const timeoutMs = jobsShutdownTimeoutMs();
     onShutdownSignal({ name: "next server", stop: () => stopWorkers({ timeoutMs }), timeoutMs: timeoutMs + 5000 });

@@ -8,6 +8,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 export type ServerHooks = {
   /** Serves the request if it is a webhook delivery (true); false: not one, pass it on. */
   handleWebhook: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Serves the request if it is an inbox poll (GET /api/inbox/changes); false: pass it on. */
+  handleInboxPoll: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Stops the job workers and pg-boss: jobs in flight finish within timeoutMs or are released. */
   stop: (options: { timeoutMs: number }) => Promise<void>;
 };

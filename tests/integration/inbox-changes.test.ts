@@ -174,6 +174,44 @@ describe("GET /api/inbox/changes", () => {
     expect((await poll(`?since=${before}&assignee=me`, colleague)).body.removed).toEqual([conversationId]);
   });
 
+  it("reports a status change only to its assignee's filters: a colleague's conversation reopened keeps my poll at 304", async () => {
+    const { conversationId } = await seedOpen("Reopened", { assigneeId: colleague.id });
+    await patch(conversationId, { status: "archived" }, colleague);
+    const since = await cursorNow();
+    // A customer writes again: the archived conversation reopens.
+    await patch(conversationId, { status: "open" }, colleague);
+    expect((await poll(`?since=${since}&assignee=me`)).status).toBe(304);
+    expect((await poll(`?since=${since}&assignee=unassigned`)).status).toBe(304);
+    expect((await poll(`?since=${since}&assignee=me&status=archived`)).status).toBe(304);
+    const theirs = await poll(`?since=${since}&assignee=me`, colleague);
+    expect(theirs.body.conversations.map((c: { id: string }) => c.id)).toEqual([conversationId]);
+    expect((await poll(`?since=${since}&assignee=me&status=archived`, colleague)).body.removed).toEqual([conversationId]);
+    // Lists of every assignee still see it leave and enter.
+    expect((await poll(`?since=${since}&status=archived`)).body.removed).toContain(conversationId);
+    expect((await poll(`?since=${since}&assignee=${colleague.id}&status=archived`)).body.removed).toEqual([conversationId]);
+  });
+
+  it("still removes a conversation from my list when it was handed on twice between two polls", async () => {
+    const { conversationId } = await seedOpen("Passed around", { assigneeId: me.id });
+    const since = await cursorNow("assignee=me");
+    await patch(conversationId, { assigneeId: colleague.id });
+    await patch(conversationId, { assigneeId: team.user.id }, colleague);
+    const mine = await poll(`?since=${since}&assignee=me`);
+    expect(mine.body.removed).toEqual([conversationId]);
+    // And a later status change of the new assignee's conversation no longer concerns me.
+    const later = await cursorNow("assignee=me");
+    await patch(conversationId, { status: "archived" }, colleague);
+    expect((await poll(`?since=${later}&assignee=me`)).status).toBe(304);
+  });
+
+  it("reports a move of a conversation whose assignee history is unknown (written before the migration) to every assignee filter", async () => {
+    const { conversationId } = await seedOpen("Legacy row", { assigneeId: colleague.id });
+    await prisma.$executeRaw`UPDATE "Conversation" SET "assigneeMovedXid" = NULL WHERE id = ${conversationId}`;
+    const since = await cursorNow();
+    await patch(conversationId, { status: "archived" }, colleague);
+    expect((await poll(`?since=${since}&assignee=me`)).body.removed).toEqual([conversationId]);
+  });
+
   it("moves an archived conversation from the open filter to the archived one, and a read one out of unread", async () => {
     const { conversationId } = await seedOpen("Archivist", { unreadCount: 2 });
     const since = await cursorNow();

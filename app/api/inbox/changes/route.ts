@@ -1,11 +1,10 @@
 // GET /api/inbox/changes – what changed since a sync cursor (?since=&status=&channelId=&assignee=&unread=&conversationId=)
-import { withWorkspace } from "@/lib/auth/with-workspace";
-import { getInboxChanges, inboxChangesQuerySchema } from "@/lib/inbox/changes";
+// Not wrapped in withWorkspace: the poll authorizes the caller in the same SQL statement that
+// reads the changes (lib/inbox/poll/serve-inbox-poll.ts, same rules and answers), and `npm start`
+// serves it from node:http with that same function (lib/inbox/poll/handle-node-poll.ts).
+import { serveInboxPoll } from "@/lib/inbox/poll/serve-inbox-poll";
 
-export const GET = withWorkspace(async (req, { workspace, user }) => {
-  const query = inboxChangesQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
-  const { isUnchanged, ...changes } = await getInboxChanges({ workspaceId: workspace.id, userId: user?.id ?? null, query });
-  // no-store: a browser must never answer a poll from its cache (a replayed old delta would undo newer state).
-  const headers = { ETag: `"${changes.syncCursor}"`, "Cache-Control": "no-store" };
-  return isUnchanged ? new Response(null, { status: 304, headers }) : Response.json(changes, { headers });
-});
+export async function GET(req: Request): Promise<Response> {
+  const { status, headers, body } = await serveInboxPoll({ url: req.url, header: (name) => req.headers.get(name) });
+  return new Response(body, { status, headers });
+}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "AutomationReceipt_createdAt_idx" ON "AutomationReceipt"("createdAt");
