@@ -12,6 +12,8 @@ export type BenchChannel = {
   phoneNumberId: string;
   wabaId: string;
   appSecret: string;
+  /** The channel's access token (a fake Graph API must accept it). */
+  accessToken: string;
 };
 
 export async function seedChannel(pool: pg.Pool): Promise<BenchChannel> {
@@ -22,11 +24,12 @@ export async function seedChannel(pool: pg.Pool): Promise<BenchChannel> {
     phoneNumberId: String(100_000_000_000_000 + Math.floor(Math.random() * 1e12)),
     wabaId: String(200_000_000_000_000 + Math.floor(Math.random() * 1e12)),
     appSecret: randomBytes(16).toString("hex"),
+    accessToken: `EAAG${randomBytes(24).toString("hex")}`,
   };
   const credentials = encryptJson({
     phoneNumberId: channel.phoneNumberId,
     wabaId: channel.wabaId,
-    accessToken: `EAAG${randomBytes(24).toString("hex")}`,
+    accessToken: channel.accessToken,
     appSecret: channel.appSecret,
     verifyToken: randomUUID(),
   });

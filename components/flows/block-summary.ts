@@ -16,7 +16,8 @@ export function summarizeBlock(block: DraftBlock, { flowNames, memberNames }: Su
       const posts = record(data.posts);
       const where = posts?.mode === "selected" ? `${list(posts.mediaIds).length} chosen posts` : "Any post";
       const keywords = keywordsText(record(data.keywords));
-      return keywords ? `${where} · ${keywords}` : `${where} · every comment`;
+      const summary = keywords ? `${where} · ${keywords}` : `${where} · every comment`;
+      return `${summary} · ${cooldownText(record(data.cooldown))}`;
     }
     case "story_reply":
       return keywordsText(record(data.keywords)) ?? "Any reply to your story";
@@ -68,6 +69,15 @@ function keywordsText(data: Record<string, unknown> | null): string | null {
   const keywords = list(data.keywords).map(text).filter(Boolean);
   if (keywords.length === 0) return null;
   return `${MATCH_LABELS[text(data.match)] ?? "Contains"}: ${keywords.map((keyword) => `"${keyword}"`).join(", ")}`;
+}
+
+/** The DM cooldown of a comment rule: 24 hours when the block predates the setting. */
+function cooldownText(cooldown: Record<string, unknown> | null): string {
+  if (!cooldown) return "1 DM per person per 24 hours";
+  const amount = text(cooldown.amount);
+  if (amount === "0") return "no DM cooldown";
+  const unit = text(cooldown.unit) || "hours";
+  return `1 DM per person per ${amount || "?"} ${amount === "1" ? unit.replace(/s$/, "") : unit}`;
 }
 
 function withOptions(base: string, replies: Record<string, unknown> | null): string {

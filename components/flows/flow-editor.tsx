@@ -30,6 +30,7 @@ import { BlockPanel } from "./block-panel";
 import { FlowCanvas, type CanvasSelection } from "./flow-canvas";
 import { FlowSettingsPanel } from "./flow-settings-panel";
 import { FlowToolbar } from "./flow-toolbar";
+import { PreviewPanel } from "./preview-panel";
 import { useDraftAutosave } from "./use-draft-autosave";
 import { useFlowHistory } from "./use-flow-history";
 import { useIsWideScreen } from "./use-is-wide-screen";
@@ -72,6 +73,7 @@ export function FlowEditor({ slug, flow, canEdit, allowPrivateHosts, onReload }:
   const [isHistoryOpen, setIsHistoryOpen] = useState(false);
   const [viewingVersion, setViewingVersion] = useState<number | null>(null);
   const [showAnalytics, setShowAnalytics] = useState(false);
+  const [isPreviewOpen, setIsPreviewOpen] = useState(false);
 
   const isEditable = canEdit && isWide && viewingVersion === null;
   const draft = history.draft;
@@ -250,6 +252,25 @@ export function FlowEditor({ slug, flow, canEdit, allowPrivateHosts, onReload }:
     [isEditable, change],
   );
 
+  // The preview chat: the side panel on wide screens, a full-screen sheet on phones.
+  const preview =
+    canEdit && isPreviewOpen ? (
+      <PreviewPanel
+        slug={slug}
+        flowId={flow.id}
+        draft={draft}
+        draftRevision={summary.draftRevision}
+        onBeforeStart={autosave.flush}
+        onSelectBlock={(blockId) => {
+          setViewingVersion(null);
+          selectOnly([blockId]);
+          if (!isWide) setIsPreviewOpen(false);
+        }}
+        onClose={() => setIsPreviewOpen(false)}
+        isSheet={!isWide}
+      />
+    ) : null;
+
   const isReadOnlyNotice = !canEdit ? "You can look at this flow; building flows needs the owner, admin or marketer role." : !isWide ? "Editing flows needs a larger screen: on a phone the canvas is view-only." : null;
 
   return (
@@ -274,6 +295,8 @@ export function FlowEditor({ slug, flow, canEdit, allowPrivateHosts, onReload }:
         onToggleHistory={() => setIsHistoryOpen((open) => !open)}
         showAnalytics={showAnalytics}
         onToggleAnalytics={() => setShowAnalytics((shown) => !shown)}
+        isPreviewOpen={isPreviewOpen}
+        onTogglePreview={() => setIsPreviewOpen((open) => !open)}
         onReload={onReload}
       />
       {isReadOnlyNotice ? (
@@ -320,7 +343,9 @@ export function FlowEditor({ slug, flow, canEdit, allowPrivateHosts, onReload }:
           />
         </div>
         <aside aria-label="Side panel" className="min-h-0 overflow-y-auto rounded-xl border border-slate-200 bg-slate-50 p-4">
-          {isHistoryOpen ? (
+          {preview && isWide ? (
+            preview
+          ) : isHistoryOpen ? (
             <VersionHistory
               slug={slug}
               flowId={flow.id}
@@ -361,6 +386,7 @@ export function FlowEditor({ slug, flow, canEdit, allowPrivateHosts, onReload }:
           )}
         </aside>
       </div>
+      {preview && !isWide ? preview : null}
     </div>
   );
 }

@@ -32,6 +32,9 @@ export type FlowToolbarProps = {
   onToggleHistory: () => void;
   showAnalytics: boolean;
   onToggleAnalytics: () => void;
+  /** The preview chat (editors only). */
+  isPreviewOpen: boolean;
+  onTogglePreview: () => void;
   onReload: () => void;
 };
 
@@ -58,6 +61,11 @@ export function FlowToolbar(props: FlowToolbarProps) {
               Redo
             </Button>
           </>
+        ) : null}
+        {canEdit ? (
+          <Button size="sm" variant={props.isPreviewOpen ? "primary" : "secondary"} onClick={props.onTogglePreview} aria-pressed={props.isPreviewOpen}>
+            Preview
+          </Button>
         ) : null}
         <Button size="sm" variant={props.showAnalytics ? "primary" : "secondary"} onClick={props.onToggleAnalytics} aria-pressed={props.showAnalytics}>
           Analytics

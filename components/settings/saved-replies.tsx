@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FetchError } from "@/lib/http/fetch-json";
 import { validateField, withLabel } from "@/lib/forms/validate-fields";
@@ -93,12 +93,44 @@ export function SavedRepliesCard({ slug, canEdit }: SavedRepliesCardProps) {
 
 type SavedReplyFormProps = { slug: string; reply: SavedReply | null; onDone: () => void };
 
+/** False while the server-rendered page is not interactive yet (before hydration), then true. */
+function useIsHydrated(): boolean {
+  return useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
+}
+
+function subscribeToNothing(): () => void {
+  return () => undefined;
+}
+
 function SavedReplyForm({ slug, reply, onDone }: SavedReplyFormProps) {
   const id = useId();
   const queryClient = useQueryClient();
+  const formRef = useRef<HTMLFormElement>(null);
+  const isHydrated = useIsHydrated();
   const [shortcut, setShortcut] = useState(reply?.shortcut ?? "");
   const [body, setBody] = useState(reply?.body ?? "");
   const [errors, setErrors] = useState<{ shortcut?: string; body?: string }>({});
+  // The form is server-rendered: what someone typed before the page became interactive is in the
+  // inputs but not in state (React keeps the typed DOM value when it hydrates). Adopt it, or the
+  // next render would wipe it and "Add saved reply" would report empty fields.
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const typed = (name: string) => {
+      const field = form.elements.namedItem(name);
+      return field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement ? field.value : null;
+    };
+    const typedShortcut = typed("shortcut");
+    const typedBody = typed("body");
+    if (typedShortcut !== null && typedShortcut !== (reply?.shortcut ?? "")) setShortcut(typedShortcut);
+    if (typedBody !== null && typedBody !== (reply?.body ?? "")) setBody(typedBody);
+    // Only once, right after hydration: afterwards state is the source of truth.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const save = useMutation({
     mutationFn: () =>
       reply
@@ -134,7 +166,7 @@ function SavedReplyForm({ slug, reply, onDone }: SavedReplyFormProps) {
 
   const bodyErrorId = `${id}-body-error`;
   return (
-    <form onSubmit={onSubmit} aria-label={reply ? `Edit /${reply.shortcut}` : "New saved reply"} className="space-y-3" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} aria-label={reply ? `Edit /${reply.shortcut}` : "New saved reply"} className="space-y-3" noValidate>
       <TextField label="Shortcut" name="shortcut" value={shortcut} onChange={(event) => setShortcut(event.target.value)} error={errors.shortcut} hint="Lowercase letters, digits, - and _; e.g. shipping" maxLength={33} autoComplete="off" />
       <div>
         <Label htmlFor={`${id}-body`}>Reply</Label>
@@ -152,7 +184,8 @@ function SavedReplyForm({ slug, reply, onDone }: SavedReplyFormProps) {
       </div>
       {save.error && !(save.error instanceof FetchError && save.error.field) ? <Alert tone="error">{save.error.message}</Alert> : null}
       <div className="flex gap-2">
-        <Button type="submit" size="sm" isPending={save.isPending}>
+        {/* Disabled until hydrated: a click before that would submit the form natively (a page reload that loses the input). */}
+        <Button type="submit" size="sm" isPending={save.isPending} disabled={!isHydrated}>
           {reply ? "Save" : "Add saved reply"}
         </Button>
         {reply ? (

@@ -9,6 +9,7 @@ const ITEMS = [
   { label: "API keys", segment: "api-keys", isAdminOnly: false },
   { label: "Channels", segment: "channels", isAdminOnly: false },
   { label: "Inbox", segment: "inbox", isAdminOnly: false },
+  { label: "Automation", segment: "automation", isAdminOnly: false },
   { label: "Webhook log", segment: "webhooks", isAdminOnly: true },
   { label: "Debug", segment: "debug", isAdminOnly: true },
 ] as const;

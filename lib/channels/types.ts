@@ -96,6 +96,8 @@ export type InternalEvent =
       status: "sent" | "delivered" | "read" | "failed";
       recipientId?: string;
       error?: ProviderErrorInfo;
+      /** What the sender put in the message for its status webhooks (WhatsApp biz_opaque_callback_data: our idempotency key). */
+      callbackData?: string;
     })
   | (EventBase & {
       kind: "comment";

@@ -6,6 +6,7 @@ import { runJobBatch } from "@/lib/jobs/run-job-batch";
 import { queues, type QueueName } from "@/lib/jobs/queues";
 import { refreshExpiringTokens } from "@/lib/channels/lifecycle/refresh-tokens";
 import { checkChannelSubscriptions } from "@/lib/channels/lifecycle/check-subscriptions";
+import { pruneAutomationReceipts } from "@/lib/flows/runner/prune-automation-receipts";
 
 /**
  * Checks `Authorization: Bearer $CRON_SECRET` in constant time. Fails closed: without
@@ -32,6 +33,8 @@ export async function runCronTask(task: string) {
       return { task, result: await refreshExpiringTokens() };
     case "watch-subscriptions":
       return { task, result: await checkChannelSubscriptions() };
+    case "prune-receipts":
+      return { task, result: await pruneAutomationReceipts() };
     case "drain":
       return { task, result: await drainQueues(DRAIN_BUDGET_MS) };
     default:

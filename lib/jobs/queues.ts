@@ -36,12 +36,34 @@ export const queues = {
     name: "comment-reply",
     options: { name: "comment-reply", retryLimit: 6, retryDelay: 10, retryBackoff: true, expireInSeconds: 120, deadLetter: "comment-reply-dead" },
   },
+  // Daily: automation idempotency receipts past their retention (lib/flows/runner/prune-automation-receipts.ts).
+  pruneReceipts: {
+    name: "automation-receipts-prune",
+    options: { name: "automation-receipts-prune", retryLimit: 2, retryDelay: 300, retryBackoff: false, expireInSeconds: 900 },
+  },
+  // Campaigns (lib/campaigns): the start at the scheduled time (freezes the audience), the
+  // dispatcher of a running campaign (runs for a slice, then queues its continuation), and a
+  // watchdog that restarts the dispatcher of a running campaign whose process died.
+  startCampaign: {
+    name: "campaign-start",
+    options: { name: "campaign-start", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, deadLetter: "campaign-start-dead" },
+  },
+  dispatchCampaign: {
+    name: "campaign-dispatch",
+    options: { name: "campaign-dispatch", retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  },
+  watchCampaigns: {
+    name: "campaigns-watchdog",
+    options: { name: "campaigns-watchdog", retryLimit: 1, retryDelay: 30, retryBackoff: false, expireInSeconds: 60 },
+  },
 } satisfies Record<string, { name: string; options: PgBoss.Queue & { deadLetter?: string } }>;
 
 /** Recurring jobs (cron syntax, UTC). pg-boss stores schedules, so any one process defines them. */
 export const schedules = [
   { queue: "tokens-refresh", cron: "17 3 * * *" },
   { queue: "channels-watchdog", cron: "*/15 * * * *" },
+  { queue: "automation-receipts-prune", cron: "41 4 * * *" },
+  { queue: "campaigns-watchdog", cron: "* * * * *" },
 ] as const;
 
 export type QueueName = (typeof queues)[keyof typeof queues]["name"];

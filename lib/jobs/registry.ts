@@ -8,6 +8,8 @@ import { handleWatchSubscriptions } from "./handlers/watch-subscriptions";
 import { handleRunAutomations } from "./handlers/run-automations";
 import { handleFlowWake } from "./handlers/flow-wake";
 import { handleCommentReply } from "./handlers/comment-reply";
+import { handlePruneReceipts } from "./handlers/prune-receipts";
+import { handleDispatchCampaign, handleStartCampaign, handleWatchCampaigns } from "./handlers/campaigns";
 
 export type JobMeta = { retryCount: number; retryLimit: number };
 
@@ -21,7 +23,19 @@ export type BatchOutcome = { error?: Error };
 /** Handles a whole fetched batch at once (set-based work); never throws for one job's failure. */
 export type BatchJobHandler = (jobs: BatchJob[]) => Promise<BatchOutcome[]>;
 
-export type WorkerDefinition = { handler: JobHandler; handleBatch?: BatchJobHandler; batchSize: number; concurrency: number };
+export type WorkerDefinition = {
+  handler: JobHandler;
+  handleBatch?: BatchJobHandler;
+  batchSize: number;
+  /** Workers (fetch loops) per process. */
+  concurrency: number;
+  /**
+   * How many jobs of one fetched batch run at once (default 1: one after the other). For handlers
+   * that mostly wait (database round trips, provider calls): a batch of 10 sends run one by one
+   * takes 10 provider round trips. Each running job may hold one database connection.
+   */
+  parallelism?: number;
+};
 
 // Webhook processing is applied set-based per batch (lib/inbox/ingest/process-webhook-event.ts):
 // bigger batches mean fewer statements, round trips and commits per event. 250 drained ~20%
@@ -31,12 +45,22 @@ const WEBHOOK_BATCH_SIZE = Number(process.env.WEBHOOK_JOB_BATCH_SIZE ?? 250);
 /** Every queue's handler and how many jobs a worker takes at once. */
 export const registry: Record<QueueName, WorkerDefinition> = {
   [queues.processWebhook.name]: { handler: handleProcessWebhookEvent, handleBatch: handleProcessWebhookEvents, batchSize: WEBHOOK_BATCH_SIZE, concurrency: 2 },
-  [queues.sendMessage.name]: { handler: handleSendMessage, batchSize: 10, concurrency: 2 },
+  // Sends wait on the provider (hundreds of ms at Meta): run a batch's sends side by side. Order
+  // per conversation is kept by the handler (an automated message waits for its predecessor).
+  [queues.sendMessage.name]: { handler: handleSendMessage, batchSize: 10, concurrency: 2, parallelism: Number(process.env.SEND_JOB_PARALLELISM ?? 5) },
   [queues.fetchProfile.name]: { handler: handleFetchContactProfile, batchSize: 5, concurrency: 1 },
   [queues.refreshTokens.name]: { handler: handleRefreshTokens, batchSize: 1, concurrency: 1 },
   [queues.watchSubscriptions.name]: { handler: handleWatchSubscriptions, batchSize: 1, concurrency: 1 },
-  [queues.runAutomations.name]: { handler: handleRunAutomations, batchSize: 10, concurrency: 2 },
+  // One transaction of ~20 short statements per job: latency-bound, so a batch runs 3 at a time
+  // (runs of one person are serialised by the runner's advisory lock whatever runs together).
+  // 2 workers × 3 = 6 of the pg pool's DATABASE_POOL_SIZE (10) connections at most.
+  [queues.runAutomations.name]: { handler: handleRunAutomations, batchSize: 10, concurrency: 2, parallelism: Number(process.env.AUTOMATION_JOB_PARALLELISM ?? 3) },
   // HTTP blocks run here: up to 10 s each, so small batches.
   [queues.flowWake.name]: { handler: handleFlowWake, batchSize: 5, concurrency: 2 },
   [queues.commentReply.name]: { handler: handleCommentReply, batchSize: 5, concurrency: 1 },
+  [queues.pruneReceipts.name]: { handler: handlePruneReceipts, batchSize: 1, concurrency: 1 },
+  // Campaigns: a dispatcher runs for ~50 s (it paces, mostly sleeping); one per running campaign.
+  [queues.startCampaign.name]: { handler: handleStartCampaign, batchSize: 1, concurrency: 1 },
+  [queues.dispatchCampaign.name]: { handler: handleDispatchCampaign, batchSize: 1, concurrency: 4 },
+  [queues.watchCampaigns.name]: { handler: handleWatchCampaigns, batchSize: 1, concurrency: 1 },
 };

@@ -17,14 +17,23 @@ export type RunJobBatchOptions = {
  * it for every job still active when its callback resolves).
  */
 export async function runJobBatch({ boss, queue, jobs }: RunJobBatchOptions): Promise<string[]> {
-  const { handler, handleBatch } = registry[queue];
+  const { handler, handleBatch, parallelism = 1 } = registry[queue];
   const batch: BatchJob[] = jobs.map((job) => ({ id: job.id, data: job.data, meta: { retryCount: job.retryCount, retryLimit: job.retryLimit } }));
   let outcomes: BatchOutcome[];
   if (handleBatch) {
     outcomes = await handleBatch(batch).catch((error: unknown) => batch.map(() => ({ error: asError(error) })));
   } else {
-    outcomes = [];
-    for (const job of batch) outcomes.push(await handler(job.data, job.meta).then(() => ({}), (error: unknown) => ({ error: asError(error) })));
+    // Up to `parallelism` jobs at once, taken in the batch's order; outcomes stay in that order.
+    outcomes = new Array<BatchOutcome>(batch.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < batch.length) {
+        const index = next++;
+        const job = batch[index]!;
+        outcomes[index] = await handler(job.data, job.meta).then(() => ({}), (error: unknown) => ({ error: asError(error) }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallelism, batch.length)) }, lane));
   }
   const succeeded: string[] = [];
   for (const [index, job] of batch.entries()) {

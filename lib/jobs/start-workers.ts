@@ -4,6 +4,7 @@ import { getBoss, stopBoss, type StopBossOptions } from "./boss";
 import { registry } from "./registry";
 import { runJobBatch } from "./run-job-batch";
 import { schedules, type QueueName } from "./queues";
+import { clearWorkers, DOWNSTREAM_QUEUES, registerWorker, wakeWorkers } from "./wake-workers";
 
 let started = false;
 
@@ -26,7 +27,11 @@ export async function startWorkers(): Promise<void> {
         // pg-boss waits out the polling interval after every batch. A full batch means a
         // backlog: fetch the next one at once (otherwise a worker does batchSize per 0.5 s).
         if (jobs.length === batchSize && worker.id) boss.notifyWorker(worker.id);
+        // The batch's transactions committed the jobs it wrote: their workers here look now.
+        const downstream = DOWNSTREAM_QUEUES[queue];
+        if (downstream) wakeWorkers(downstream);
       });
+      registerWorker({ boss, queue, workerId: worker.id });
     }
   }
   logger.info({ queues: Object.keys(registry) }, "job workers started");
@@ -39,5 +44,6 @@ export async function startWorkers(): Promise<void> {
  */
 export async function stopWorkers(options: StopBossOptions = {}): Promise<void> {
   started = false;
+  clearWorkers();
   await stopBoss(options);
 }

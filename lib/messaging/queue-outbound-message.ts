@@ -7,6 +7,7 @@ import { getBoss } from "@/lib/jobs/boss";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
+import { wakeWorkers } from "@/lib/jobs/wake-workers";
 import type { OutboundMessage } from "@/lib/channels/types";
 import { describeContent } from "@/lib/inbox/ingest/describe-content";
 import type { SendRule } from "@/lib/inbox/compose/send-policy";
@@ -104,5 +105,9 @@ export async function queueOutboundMessage(options: QueueOutboundMessageOptions)
     else await enqueue({ queue: queues.sendMessage.name, data: { messageId: id }, client });
     return { id, conversationId, status: "pending", duplicate: false };
   };
-  return options.client ? store(options.client) : withPgTransaction(store);
+  if (options.client) return store(options.client);
+  const queued = await withPgTransaction(store);
+  // Committed: this process's send workers (if any) look now instead of at their next poll.
+  if (!queued.duplicate) wakeWorkers([queues.sendMessage.name]);
+  return queued;
 }

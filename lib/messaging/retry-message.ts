@@ -7,6 +7,7 @@ import { AppError } from "@/lib/http/errors";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { queues } from "@/lib/jobs/queues";
+import { wakeWorkers } from "@/lib/jobs/wake-workers";
 import { messageSelect, type MessageRow } from "@/lib/inbox/message-select";
 import { loadSendContext, policyFacts } from "@/lib/inbox/compose/send-context";
 import { evaluateSendPolicy, type PolicySenderType } from "@/lib/inbox/compose/send-policy";
@@ -79,6 +80,7 @@ export async function retryMessage({ workspaceId, messageId, now = new Date() }:
     ]);
     await enqueue({ queue: queues.sendMessage.name, data: { messageId: message.id }, client });
   });
+  wakeWorkers([queues.sendMessage.name]);
   return prisma.message.findUniqueOrThrow({ where: { id: message.id }, select: messageSelect });
 }
 

@@ -53,13 +53,17 @@ export type UpdateAutomationSettingsOptions = { workspaceId: string; patch: Auto
 /**
  * Merges `patch` into the stored `automation` object (one UPDATE, like updateWorkspaceSettings:
  * concurrent changes of different keys both survive, as do keys this version does not know).
- * Throws AppError 422 when `fallbackFlowId` is not a flow of this workspace, 404 for an unknown
- * workspace.
+ * Throws AppError 422 when `fallbackFlowId` is not an active flow of this workspace, 404 for an
+ * unknown workspace.
  */
 export async function updateAutomationSettings({ workspaceId, patch }: UpdateAutomationSettingsOptions): Promise<AutomationSettings> {
   if (patch.fallbackFlowId) {
-    const flow = await prisma.flow.findFirst({ where: { id: patch.fallbackFlowId, workspaceId }, select: { id: true } });
+    const flow = await prisma.flow.findFirst({ where: { id: patch.fallbackFlowId, workspaceId }, select: { status: true, activeVersionId: true } });
     if (!flow) throw new AppError({ code: "unprocessable", message: "The fallback flow does not exist in this workspace", field: "fallbackFlowId" });
+    // A draft or paused flow would never answer: the runner logs it as skipped on every message.
+    if (flow.status !== "active" || !flow.activeVersionId) {
+      throw new AppError({ code: "unprocessable", message: "The fallback flow must be published and active (publish or resume it first)", field: "fallbackFlowId" });
+    }
   }
   const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   // Every read of the old value is in SET (not a CTE): a concurrent update that took the row

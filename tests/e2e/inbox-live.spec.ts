@@ -215,6 +215,9 @@ test("saved replies with /, tags and notes on the contact, and search", async ({
   const shortcut = `hours${Date.now() % 100000}`;
   await page.goto(`/${slug}/settings/inbox`);
   const form = page.getByRole("form", { name: "New saved reply" });
+  // The server-rendered form's button stays disabled until the page is interactive (hydrated):
+  // a click before that used to be lost (it flaked here on a busy CI machine).
+  await expect(form.getByRole("button", { name: "Add saved reply" })).toBeEnabled();
   await form.getByLabel("Shortcut").fill(shortcut);
   await form.getByLabel("Reply").fill("We are open 9 to 5, Monday to Saturday.");
   await form.getByRole("button", { name: "Add saved reply" }).click();
@@ -248,6 +251,31 @@ test("saved replies with /, tags and notes on the contact, and search", async ({
   await expect(page).toHaveURL(/q=Hugo/);
   await page.getByLabel("Search conversations").fill("");
   await expect(page.getByTestId("conversation-row")).toHaveCount(2);
+});
+
+test("a saved reply typed before the page became interactive is kept and saved", async ({ page }) => {
+  const slug = await signUp(page, { name: "Hana Hydration", workspace: "Early Typers" });
+  const shortcut = `early${Date.now() % 100000}`;
+  // Hold the page's scripts back: the server-rendered form is there, React is not running yet.
+  let release = () => undefined as void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/chunks/**", async (route) => {
+    await held;
+    await route.continue();
+  });
+  // "commit": the page's deferred scripts are held, so DOMContentLoaded waits for them.
+  await page.goto(`/${slug}/settings/inbox`, { waitUntil: "commit" });
+  const form = page.getByRole("form", { name: "New saved reply" });
+  const add = form.getByRole("button", { name: "Add saved reply" });
+  await form.getByLabel("Shortcut").fill(shortcut);
+  await form.getByLabel("Reply").fill("Typed before the page was ready.");
+  // A click now would submit the plain HTML form and lose the text: the button waits for React.
+  await expect(add).toBeDisabled();
+  release();
+  await add.click();
+  await expect(page.getByTestId("saved-reply").filter({ hasText: `/${shortcut}` })).toContainText("Typed before the page was ready.");
+  await expect(form.getByLabel("Shortcut")).toHaveValue("");
+  expect(new URL(page.url()).search).toBe("");
 });
 
 async function conversationIdOf(page: Page): Promise<string> {

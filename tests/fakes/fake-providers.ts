@@ -26,6 +26,10 @@ export type RecordedRequest = {
   /** Parsed JSON, a form as `{ key: value }` (repeated keys as arrays), text, or null when empty. */
   body: unknown;
   receivedAt: Date;
+  /** The HTTP status the fake answered (undefined until answered, or when the connection was dropped). */
+  responseStatus?: number;
+  /** The body it answered with. */
+  responseBody?: unknown;
 };
 
 export type FailRule = {
@@ -116,6 +120,8 @@ export type FakeProviders = {
   delayNext(rule: DelayRule): void;
   /** Forgets requests, failure and delay rules; registrations stay. */
   reset(): void;
+  /** Forgets the failure rules only (a provider problem was fixed). */
+  clearFailures(): void;
   close(): Promise<void>;
 };
 
@@ -650,6 +656,10 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     } else {
       answer = { status: 404, body: { error: "The fake serves /graph/…, /twilio/… and /facebook/… only" } };
     }
+    // What the provider decided, even when the caller hung up meanwhile (a real API has accepted
+    // the message all the same).
+    request.responseStatus = answer.status;
+    request.responseBody = answer.body;
     if (res.destroyed) return;
     const payload = answer.body === null || answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
     res.writeHead(answer.status, {
@@ -699,6 +709,9 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     setTemplates: (wabaId, templates) => void templatesByWaba.set(wabaId, [...templates]),
     failNext: (rule) => void failRules.push({ ...rule, remaining: rule.times ?? 1 }),
     delayNext: (rule) => void delayRules.push({ ...rule, remaining: rule.times ?? 1 }),
+    clearFailures: () => {
+      failRules = [];
+    },
     reset: () => {
       requests.length = 0;
       failRules = [];

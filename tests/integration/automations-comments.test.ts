@@ -1,6 +1,7 @@
 // Instagram comment-to-DM rules through the real pipeline (signed comment webhook → ingestion →
 // automation job → comment-reply jobs) against the fake Graph API: a public reply and a private
-// reply once per comment, a 24-hour cooldown per commenter and rule, only recent comments, the
+// reply once per comment, a cooldown per commenter and rule (24 hours unless the rule sets one,
+// 0 = none), only recent comments, the
 // 7-day private-reply limit and the hourly pacing per account.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +24,8 @@ let fake: FakeProviders;
 let workspaceId: string;
 let channel: TestChannel<InstagramCredentials>;
 let flowId: string;
+let hourlyFlowId: string;
+let noCooldownFlowId: string;
 const saved = { secret: process.env.META_APP_SECRET, graph: process.env.GRAPH_API_URL };
 
 beforeAll(async () => {
@@ -52,7 +55,29 @@ beforeAll(async () => {
       edges: [["t", "tag"]],
     },
   }));
+  // Published before the cooldown setting existed: its stored trigger has no `cooldown` (24 hours).
+  await getPgPool().query(
+    `UPDATE "FlowVersion" SET definition = jsonb_set(definition, '{blocks,0,data}', (definition #> '{blocks,0,data}') - 'cooldown') WHERE "flowId" = $1`,
+    [flowId],
+  );
+  ({ flowId: hourlyFlowId } = await publishTestFlow({ workspaceId, name: "Price rule, 1 hour cooldown", flow: commentRule({ keyword: "price", cooldown: { amount: 1, unit: "hours" } }) }));
+  ({ flowId: noCooldownFlowId } = await publishTestFlow({ workspaceId, name: "Menu rule, no cooldown", flow: commentRule({ keyword: "menu", cooldown: { amount: 0, unit: "minutes" } }) }));
 });
+
+/** A comment rule answering `keyword` with a private reply, and the given DM cooldown. */
+function commentRule({ keyword, cooldown }: { keyword: string; cooldown: { amount: number; unit: string } }) {
+  return {
+    blocks: [
+      {
+        id: "t",
+        type: "instagram_comment" as const,
+        data: { posts: { mode: "any" }, keywords: { match: "contains", keywords: [keyword] }, privateReply: { kind: "text", text: `The ${keyword} is in your DMs` }, cooldown },
+      },
+      { id: "end", type: "end" as const, data: {} },
+    ],
+    edges: [["t", "end"]] as [string, string][],
+  };
+}
 
 afterAll(async () => {
   await discardAutomationJobs([workspaceId]);
@@ -130,7 +155,7 @@ describe("comment-to-DM rules", () => {
     expect(privateRepliesTo(commentId)).toHaveLength(1);
   });
 
-  it("answers a second comment of the same person within 24 hours publicly but sends no DM (cooldown)", async () => {
+  it("answers a second comment of the same person within 24 hours publicly but sends no DM (default cooldown)", async () => {
     const from = randomDigits(16);
     const first = await comment({ from, text: "info please" });
     expect(privateRepliesTo(first.commentId)).toHaveLength(1);
@@ -139,6 +164,47 @@ describe("comment-to-DM rules", () => {
     expect(privateRepliesTo(second.commentId)).toHaveLength(0);
     expect(await prisma.commentAutomation.findFirstOrThrow({ where: { commentExternalId: second.commentId } })).toMatchObject({ privateReplyStatus: "skipped", reason: "cooldown" });
     expect(await logsFor(second.commentId)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "comment_private_reply", result: "skipped", detail: expect.objectContaining({ code: "cooldown" }) })]));
+  });
+
+  it("keeps a rule's own cooldown: one DM within it, a second DM once it has passed", async () => {
+    const from = randomDigits(16);
+    const first = await comment({ from, text: "price please" });
+    expect(privateRepliesTo(first.commentId).map((request) => request.body)).toEqual([{ recipient: { comment_id: first.commentId }, message: { text: "The price is in your DMs" } }]);
+    const within = await comment({ from, text: "what price again?" });
+    expect(privateRepliesTo(within.commentId)).toHaveLength(0);
+    expect(await prisma.commentAutomation.findFirstOrThrow({ where: { commentExternalId: within.commentId } })).toMatchObject({ flowId: hourlyFlowId, privateReplyStatus: "skipped", reason: "cooldown" });
+    expect(await logsFor(within.commentId)).toContainEqual(
+      expect.objectContaining({ kind: "comment_private_reply", result: "skipped", reason: expect.stringContaining("in the last 1 hour"), detail: expect.objectContaining({ code: "cooldown" }) }),
+    );
+    // Another person is not affected by this one's cooldown.
+    const other = await comment({ from: randomDigits(16), text: "price?" });
+    expect(privateRepliesTo(other.commentId)).toHaveLength(1);
+
+    // An hour later (the earlier comments were handled 61 minutes ago): a DM again.
+    await prisma.commentAutomation.updateMany({ where: { flowId: hourlyFlowId, commenterId: from }, data: { createdAt: new Date(Date.now() - 61 * 60_000) } });
+    const later = await comment({ from, text: "price for two?" });
+    expect(privateRepliesTo(later.commentId).map((request) => request.body)).toEqual([{ recipient: { comment_id: later.commentId }, message: { text: "The price is in your DMs" } }]);
+    expect(await prisma.commentAutomation.findFirstOrThrow({ where: { commentExternalId: later.commentId } })).toMatchObject({ privateReplyStatus: "sent" });
+  });
+
+  it("sends a DM for every comment when the cooldown is 0, still only once per comment", async () => {
+    const from = randomDigits(16);
+    const first = await comment({ from, text: "menu?" });
+    const second = await comment({ from, text: "menu for today?" });
+    expect(privateRepliesTo(first.commentId)).toHaveLength(1);
+    expect(privateRepliesTo(second.commentId)).toHaveLength(1);
+    expect(await prisma.commentAutomation.findMany({ where: { flowId: noCooldownFlowId, commenterId: from }, select: { privateReplyStatus: true } })).toEqual([
+      { privateReplyStatus: "sent" },
+      { privateReplyStatus: "sent" },
+    ]);
+
+    // The same comment delivered again (a replay) gets no second DM.
+    expect((await postInstagram(second.body)).status).toBe(200);
+    await processStoredEvents({ provider: "instagram", body: JSON.stringify(second.body) });
+    await runAutomationJobs(workspaceId);
+    await runCommentReplyJobs(workspaceId);
+    expect(privateRepliesTo(second.commentId)).toHaveLength(1);
+    expect(await prisma.commentAutomation.count({ where: { commentExternalId: second.commentId } })).toBe(1);
   });
 
   it("skips comments older than 24 hours (after an outage) with the reason logged", async () => {

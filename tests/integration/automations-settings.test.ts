@@ -124,6 +124,60 @@ describe("GET / PATCH /api/automation/settings", () => {
     // Stored under its own key: the inbox settings are untouched.
     expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).settings).toEqual({ automation: { welcomeMessage: "Welcome to Lin's shop!", fallbackFlowId } });
   });
+
+  it("refuses overlapping business hours and unknown variables next to their field, and a fallback flow that is not active", async () => {
+    const overlapping = await patchSettings({
+      businessHours: {
+        timezone: "Europe/Paris",
+        intervals: [
+          { day: "mon", start: "09:00", end: "13:00" },
+          { day: "mon", start: "12:00", end: "17:00" },
+        ],
+      },
+    });
+    expect(overlapping.status).toBe(422);
+    expect((await readJson(overlapping)).error).toMatchObject({ field: "businessHours.intervals.1.start", message: expect.stringContaining("Overlaps Mon 09:00–13:00") });
+    // A Sunday range past midnight runs into Monday morning.
+    const wrapping = await patchSettings({
+      businessHours: {
+        timezone: "Europe/Paris",
+        intervals: [
+          { day: "mon", start: "01:00", end: "09:00" },
+          { day: "sun", start: "22:00", end: "02:00" },
+        ],
+      },
+    });
+    expect((await readJson(wrapping)).error).toMatchObject({ field: "businessHours.intervals.1.start" });
+
+    const unknownVariable = await patchSettings({ welcomeMessage: "Hi {{trigger.text}}" });
+    expect(unknownVariable.status).toBe(422);
+    expect((await readJson(unknownVariable)).error).toMatchObject({ field: "welcomeMessage", message: expect.stringContaining("Unknown variable {{trigger.text}}") });
+
+    const draft = await prisma.flow.create({ data: { workspaceId, name: "Unpublished", draft: {} }, select: { id: true } });
+    try {
+      const refused = await patchSettings({ fallbackFlowId: draft.id });
+      expect(refused.status).toBe(422);
+      expect((await readJson(refused)).error).toMatchObject({ field: "fallbackFlowId", message: expect.stringContaining("published and active") });
+    } finally {
+      await prisma.flow.delete({ where: { id: draft.id } });
+    }
+    // Nothing of the refused changes was stored.
+    expect(await readJson(await call(settingsRoute.GET, "/api/automation/settings", { as: owner.user, headers: headers() }))).toMatchObject({
+      settings: { welcomeMessage: "Welcome to Lin's shop!", businessHours: null, fallbackFlowId },
+    });
+
+    // Touching ranges and a range past midnight are fine.
+    const hours = {
+      timezone: "Europe/Paris",
+      intervals: [
+        { day: "mon", start: "09:00", end: "12:00" },
+        { day: "mon", start: "12:00", end: "17:00" },
+        { day: "fri", start: "22:00", end: "02:00" },
+      ],
+    };
+    expect(await readJson(await patchSettings({ businessHours: hours }))).toMatchObject({ settings: { businessHours: hours } });
+    expect((await patchSettings({ businessHours: null })).status).toBe(200);
+  });
 });
 
 describe("welcome, away and fallback", () => {
@@ -245,5 +299,106 @@ describe("GET /api/automation/activity and /api/automation/credits", () => {
     expect(body.automationsPaused).toBe(false);
     expect(body.ledger).toHaveLength(5);
     expect(body.ledger[0]).toMatchObject({ delta: -1, balanceAfter: credits, reason: "automated_dm" });
+  });
+});
+
+describe("welcome message variables", () => {
+  it("fills the contact's first name, or the fallback", async () => {
+    expect((await patchSettings({ welcomeMessage: "Hi {{contact.first_name|there}}, {{attributes.city|welcome}}!", fallbackFlowId: null })).status).toBe(200);
+    try {
+      const customer = randomDigits(11);
+      await say(customer, "hello");
+      expect(sentTo(customer)).toEqual(["Hi Lin, welcome!"]);
+    } finally {
+      await patchSettings({ welcomeMessage: null, fallbackFlowId });
+    }
+  });
+});
+
+describe("activity filters and channel", () => {
+  it("lists only one result or one flow, each entry with its channel", async () => {
+    const catalog = await prisma.flow.findFirstOrThrow({ where: { workspaceId, name: "Catalog" }, select: { id: true } });
+    const byFlow = await readJson(await call(activityRoute.GET, `/api/automation/activity?limit=100&flowId=${catalog.id}`, { as: agent, headers: headers() }));
+    expect(byFlow.entries.length).toBeGreaterThan(0);
+    expect(byFlow.entries.every((entry: { flowId: string }) => entry.flowId === catalog.id)).toBe(true);
+    expect(byFlow.entries[0]).toMatchObject({ flowName: "Catalog", channel: { id: channel.id, type: "whatsapp_cloud" }, conversationId: expect.any(String) });
+
+    const skipped = await readJson(await call(activityRoute.GET, "/api/automation/activity?limit=100&result=skipped", { as: agent, headers: headers() }));
+    expect(skipped.entries.length).toBeGreaterThan(0);
+    expect(skipped.entries.every((entry: { result: string }) => entry.result === "skipped")).toBe(true);
+    expect(skipped.entries.map((entry: { detail: { code?: string } | null }) => entry.detail?.code)).toContain("auto_reply_off");
+
+    const bad = await call(activityRoute.GET, "/api/automation/activity?result=maybe", { as: agent, headers: headers() });
+    expect(bad.status).toBe(422);
+    expect((await readJson(bad)).error.field).toBe("result");
+  });
+});
+
+describe("credits: ledger pages, low balance, top-up, exhaustion", () => {
+  function topUp(json: unknown, as: TestUser = owner.user) {
+    return call(creditsRoute.POST, "/api/automation/credits", { method: "POST", as, json, headers: headers() });
+  }
+
+  it("pages the ledger with a cursor", async () => {
+    const total = await prisma.creditLedger.count({ where: { workspaceId } });
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : "";
+      const page = await readJson(await call(creditsRoute.GET, `/api/automation/credits?limit=2${query}`, { as: agent, headers: headers() }));
+      expect(page.ledger.length).toBeLessThanOrEqual(2);
+      for (const row of page.ledger) seen.add(row.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.size).toBe(total);
+    expect((await call(creditsRoute.GET, "/api/automation/credits?cursor=nope", { as: agent, headers: headers() })).status).toBe(400);
+  });
+
+  it("lets only owners add credits, once per request id, with a ledger row", async () => {
+    const admin = (await addMember({ workspace: owner.workspace, invitedBy: owner.user, role: "admin" })).user;
+    const before = (await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).credits;
+    expect((await topUp({ amount: 50, reason: "Not mine to give" }, admin)).status).toBe(403);
+    expect((await topUp({ amount: 50, reason: "Not mine to give" }, agent)).status).toBe(403);
+    const zero = await topUp({ amount: 0, reason: "Nothing" });
+    expect(zero.status).toBe(422);
+    expect((await readJson(zero)).error.field).toBe("amount");
+    expect((await readJson(await topUp({ amount: 5, reason: "  " }))).error.field).toBe("reason");
+    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).credits).toBe(before);
+
+    const json = { amount: 250, reason: "Monthly allowance", requestId: "topup-request-0001" };
+    const added = await topUp(json);
+    expect(added.status).toBe(201);
+    expect(await readJson(added)).toMatchObject({ balance: before + 250, entry: { delta: 250, balanceAfter: before + 250, reason: "Monthly allowance", refKey: "top_up:topup-request-0001" } });
+    // The same request again (a double click, a retry) adds nothing.
+    expect(await readJson(await topUp(json))).toMatchObject({ balance: before + 250, entry: { delta: 250 } });
+    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).credits).toBe(before + 250);
+    expect(await prisma.creditLedger.count({ where: { workspaceId, refKey: "top_up:topup-request-0001" } })).toBe(1);
+
+    const body = await readJson(await call(creditsRoute.GET, "/api/automation/credits?limit=1", { as: agent, headers: headers() }));
+    expect(body).toMatchObject({ balance: before + 250, isLow: false, lowThreshold: Math.ceil((before + 250) / 10), ledger: [{ delta: 250, reason: "Monthly allowance" }] });
+  });
+
+  it("says the balance is low under 10 % of the last top-up, and pauses automations with the reason at zero until credits are added", async () => {
+    const { credits } = await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+    await prisma.workspace.update({ where: { id: workspaceId }, data: { credits: 1 } });
+    try {
+      expect(await readJson(await call(creditsRoute.GET, "/api/automation/credits", { as: agent, headers: headers() }))).toMatchObject({ balance: 1, isLow: true, automationsPaused: false });
+      const customer = randomDigits(11);
+      await say(customer, "catalog");
+      expect(sentTo(customer)).toEqual(["Here is the catalog"]);
+      expect(await readJson(await call(creditsRoute.GET, "/api/automation/credits", { as: agent, headers: headers() }))).toMatchObject({ balance: 0, automationsPaused: true, isLow: false });
+
+      await say(customer, "catalog");
+      expect(sentTo(customer)).toEqual(["Here is the catalog"]);
+      const skipped = await readJson(await call(activityRoute.GET, "/api/automation/activity?limit=1&result=skipped", { as: agent, headers: headers() }));
+      expect(skipped.entries[0]).toMatchObject({ kind: "automation_skipped", detail: { code: "credits_exhausted" }, reason: expect.stringContaining("no automation credits left") });
+
+      expect((await topUp({ amount: 10, reason: "Back in business" })).status).toBe(201);
+      await say(customer, "catalog");
+      expect(sentTo(customer)).toEqual(["Here is the catalog", "Here is the catalog"]);
+      expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).credits).toBe(9);
+    } finally {
+      await prisma.workspace.update({ where: { id: workspaceId }, data: { credits } });
+    }
   });
 });

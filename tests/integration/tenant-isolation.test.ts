@@ -9,6 +9,8 @@ import { addMember, createAccount, snapshotWorkspace, TEST_PASSWORD, uniqueEmail
 import { createTwilioChannel, createWhatsAppChannel } from "../helpers/channels";
 import { flowIsolationCase, flowListIsolationCase, keywordFlowDraft } from "../helpers/flows";
 import { automationReadIsolationCase, automationSettingsPatchIsolationCase } from "./automations-isolation";
+import { flowPreviewIsolationCase } from "./flows-preview-isolation";
+import { campaignChannelIsolationCase, campaignCsvIsolationCase, campaignIsolationCase, campaignListIsolationCase } from "./campaigns-isolation";
 import { call, readJson, type RouteHandler } from "../helpers/http";
 import { discoverEndpoints } from "../helpers/routes";
 
@@ -103,12 +105,40 @@ const cases: Record<string, Case | { skip: string }> = {
   "GET /api/flows/[id]/versions/[version]": flowIsolationCase({ suffix: "/versions/1" }),
   "POST /api/flows/[id]/versions/[version]/restore": flowIsolationCase({ method: "POST", suffix: "/versions/1/restore", json: { baseRevision: 1 } }),
   "GET /api/flows/[id]/analytics": flowIsolationCase({ suffix: "/analytics" }),
+  "GET /api/flows/[id]/preview": flowPreviewIsolationCase({ method: "GET", suffix: "" }),
+  "POST /api/flows/[id]/preview": flowPreviewIsolationCase({ method: "POST", suffix: "", json: { action: "start" } }),
+  "POST /api/flows/[id]/preview/messages": flowPreviewIsolationCase({ method: "POST", suffix: "/messages", json: { text: "planted by A" } }),
+
+  // Campaigns (issue 7): B's campaign and channel (tests/integration/campaigns-isolation.ts).
+  "GET /api/campaigns": campaignListIsolationCase(),
+  "POST /api/campaigns": campaignChannelIsolationCase({ path: "/api/campaigns" }),
+  "POST /api/campaigns/estimate": campaignChannelIsolationCase({ path: "/api/campaigns/estimate" }),
+  "POST /api/campaigns/recipients-csv": campaignCsvIsolationCase(),
+  "GET /api/campaigns/[id]": campaignIsolationCase({ method: "GET", suffix: "" }),
+  "PATCH /api/campaigns/[id]": campaignIsolationCase({ method: "PATCH", suffix: "", json: { name: "Renamed by A" } }),
+  "DELETE /api/campaigns/[id]": campaignIsolationCase({ method: "DELETE", suffix: "" }),
+  "POST /api/campaigns/[id]/launch": campaignIsolationCase({ method: "POST", suffix: "/launch" }),
+  "POST /api/campaigns/[id]/pause": campaignIsolationCase({ method: "POST", suffix: "/pause" }),
+  "POST /api/campaigns/[id]/resume": campaignIsolationCase({ method: "POST", suffix: "/resume" }),
+  "POST /api/campaigns/[id]/cancel": campaignIsolationCase({ method: "POST", suffix: "/cancel" }),
+  "POST /api/campaigns/[id]/duplicate": campaignIsolationCase({ method: "POST", suffix: "/duplicate" }),
+  "GET /api/campaigns/[id]/recipients": campaignIsolationCase({ method: "GET", suffix: "/recipients" }),
+  "GET /api/campaigns/[id]/metrics": campaignIsolationCase({ method: "GET", suffix: "/metrics" }),
+  "GET /api/campaigns/[id]/export": campaignIsolationCase({ method: "GET", suffix: "/export" }),
 
   // Automations (issue 6): B's activity log, credit ledger and settings (tests/integration/automations-isolation.ts).
   "GET /api/automation/activity": automationReadIsolationCase({ path: "/api/automation/activity" }),
   "GET /api/automation/credits": automationReadIsolationCase({ path: "/api/automation/credits" }),
   "GET /api/automation/settings": automationReadIsolationCase({ path: "/api/automation/settings" }),
   "PATCH /api/automation/settings": automationSettingsPatchIsolationCase(),
+  "POST /api/automation/credits": async ({ world, handler }) => {
+    // B's balance and ledger must not move (the suite also compares B's Workspace row); A's owner may top up A only.
+    const json = { amount: 5, reason: "Planted by A", requestId: "isolation-topup-1" };
+    await expectStatus(await call(handler, "/api/automation/credits", { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.b.workspace.slug } }), 403);
+    await expectStatus(await call(handler, "/api/automation/credits", { method: "POST", apiKey: world.aKey, json, headers: { "x-workspace": world.b.workspace.slug } }), 403);
+    await expectStatus(await call(handler, "/api/automation/credits", { method: "POST", as: world.a.user, json, headers: { "x-workspace": world.a.workspace.slug } }), 201);
+    expect(await prisma.creditLedger.count({ where: { workspaceId: world.b.workspace.id, reason: "Planted by A" } })).toBe(0);
+  },
 
   "GET /api/channels/[id]": async ({ world, handler }) => {
     for (const id of [world.bSandboxChannelId, world.bWhatsAppChannelId]) {
@@ -289,6 +319,14 @@ const cases: Record<string, Case | { skip: string }> = {
     await expectStatus(await call(handler, "/api/tags", { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug } }), 403, [...bSecrets(world), "b-secret-tag"]);
     await expectStatus(await call(handler, "/api/tags", { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug } }), 200, [...bSecrets(world), "b-secret-tag"]);
     await expectStatus(await call(handler, "/api/tags", { apiKey: world.aKey }), 200, [...bSecrets(world), "b-secret-tag"]);
+  },
+
+  "GET /api/messages/[id]/status": async ({ world, handler }) => {
+    const id = world.bMessageId;
+    const path = `/api/messages/${id}/status`;
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.b.workspace.slug }, params: { id } }), 403, bSecrets(world));
+    await expectStatus(await call(handler, path, { as: world.a.user, headers: { "x-workspace": world.a.workspace.slug }, params: { id } }), 404, bSecrets(world));
+    await expectStatus(await call(handler, path, { apiKey: world.aKey, params: { id } }), 404, bSecrets(world));
   },
 
   "GET /api/messages/[id]/trace": async ({ world, handler }) => {

@@ -5,10 +5,10 @@ import { TextField } from "@/components/ui/text-field";
 import type { FieldErrors } from "./form-fields";
 import { parseNumberText, readNumberText, readRecord, readString, setIn, type Path } from "./form-values";
 
-export type DurationFieldsProps = { value: unknown; onChange: (value: Record<string, unknown>, field: string) => void; errorAt: FieldErrors; path: Path; label: string };
+export type DurationFieldsProps = { value: unknown; onChange: (value: Record<string, unknown>, field: string) => void; errorAt: FieldErrors; path: Path; label: string; min?: number };
 
-/** `{ amount, unit }`: one minute to thirty days. */
-export function DurationFields({ value, onChange, errorAt, path, label }: DurationFieldsProps) {
+/** `{ amount, unit }`: one minute to thirty days (`min` 0 where "none" is allowed, e.g. a cooldown). */
+export function DurationFields({ value, onChange, errorAt, path, label, min = 1 }: DurationFieldsProps) {
   const duration = readRecord(value);
   const key = path.join(".");
   return (
@@ -17,7 +17,7 @@ export function DurationFields({ value, onChange, errorAt, path, label }: Durati
         label={label}
         name={`${key}.amount`}
         type="number"
-        min={1}
+        min={min}
         step={1}
         inputMode="numeric"
         value={readNumberText(duration.amount)}

@@ -1,9 +1,11 @@
 "use client";
 
+import { DEFAULT_COMMENT_COOLDOWN } from "@/lib/flows/definition/block-schema";
 import { FLOW_LIMITS } from "@/lib/flows/definition/flow-limits";
 import { Alert } from "@/components/ui/alert";
 import { SelectField } from "@/components/ui/select-field";
 import type { BlockFormProps } from "./block-form-props";
+import { DurationFields } from "./duration-fields";
 import { CheckboxField, FieldGroup, StringListField, TextAreaField } from "./form-fields";
 import { KeywordFields } from "./keyword-fields";
 import { readRecord, readString, readStrings, setIn } from "./form-values";
@@ -106,6 +108,17 @@ export function InstagramCommentTriggerForm(props: BlockFormProps) {
             />
           </>
         ) : null}
+        <DurationFields
+          label="DM cooldown per person"
+          value={data.cooldown ?? DEFAULT_COMMENT_COOLDOWN}
+          onChange={(value, field) => onChange(setIn(data, ["cooldown"], value), field)}
+          errorAt={errorAt}
+          path={["data", "cooldown"]}
+          min={0}
+        />
+        <p className="text-xs text-slate-500">
+          After the flow ran for a person, their next comments within this time get only the public reply (no DM, no flow). 0: no cooldown.
+        </p>
       </FieldGroup>
     </>
   );

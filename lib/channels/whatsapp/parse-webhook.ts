@@ -163,6 +163,7 @@ const statusSchema = z.looseObject({
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   errors: z.array(z.unknown()).optional(),
+  biz_opaque_callback_data: z.string().optional(),
 });
 
 const TRACKED_STATUSES = ["sent", "delivered", "read", "failed"] as const;
@@ -437,6 +438,7 @@ function toStatusEvent({ raw, accountId, path, result }: ToStatusEventOptions): 
   const event: InternalEvent = { kind: "status", accountId, timestamp: status.timestamp, externalId: status.id, status: tracked };
   const recipientId = status.recipient_id ?? status.recipient_user_id;
   if (recipientId) event.recipientId = recipientId;
+  if (status.biz_opaque_callback_data) event.callbackData = status.biz_opaque_callback_data;
   const firstError = status.errors?.[0];
   if (firstError !== undefined) {
     const error = errorSchema.safeParse(firstError);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { compileKeywordRegex } from "./compile-keyword-regex";
 import { conditionSchema } from "./condition-schema";
-import { durationSchema } from "./duration-schema";
+import { durationSchema, durationToMs } from "./duration-schema";
 import { FLOW_LIMITS } from "./flow-limits";
 import { flowMessageSchema, messageTextSchema, replyOptionsSchema } from "./message-schema";
 import { attributeNameSchema, idSchema, tagNameSchema } from "./name-schemas";
@@ -118,6 +118,22 @@ const httpUrlWithTemplatesSchema = z.string().superRefine((url, ctx) => {
 
 const keywordTriggerBlock = z.object({ ...base, type: z.literal("keyword"), data: keywordMatchSchema });
 
+/** Comment rules answer each person at most once per this time unless the block says otherwise. */
+export const DEFAULT_COMMENT_COOLDOWN = { amount: 24, unit: "hours" } as const satisfies { amount: number; unit: "minutes" | "hours" | "days" };
+
+/**
+ * How long after a private reply the same commenter gets no other DM from this rule (its public
+ * reply is still posted): 0 (none) to 30 days. Unlike durationSchema, 0 is allowed.
+ */
+export const commentCooldownSchema = z
+  .object({
+    amount: z.number({ error: "Enter the cooldown as a whole number (0 for none)" }).int("Use a whole number").min(0, "Use 0 (no cooldown) or more"),
+    unit: z.enum(["minutes", "hours", "days"], { error: "Choose minutes, hours or days" }),
+  })
+  .refine((cooldown) => durationToMs(cooldown) <= FLOW_LIMITS.durationMaxMs, { message: "The cooldown is at most 30 days" });
+
+export type CommentCooldown = z.infer<typeof commentCooldownSchema>;
+
 /** A comment under an Instagram post or reel. Replies are sent by the engine on start. */
 const instagramCommentTriggerBlock = z.object({
   ...base,
@@ -141,6 +157,8 @@ const instagramCommentTriggerBlock = z.object({
     publicReplies: z.array(messageTextSchema).max(FLOW_LIMITS.publicReplyVariants).default([]),
     /** The private reply DM (Instagram allows one per comment, within 7 days of it). */
     privateReply: z.object({ kind: z.literal("text"), text: messageTextSchema, replies: replyOptionsSchema.optional() }).optional(),
+    /** At most one private reply per commenter per this time (definitions saved before the field: 24 hours). */
+    cooldown: commentCooldownSchema.default(DEFAULT_COMMENT_COOLDOWN),
   }),
 });
 

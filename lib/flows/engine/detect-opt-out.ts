@@ -20,3 +20,24 @@ export function detectOptOut(text: string): string | null {
   const form = toKeywordForm(text);
   return keywords.has(form) ? form : null;
 }
+
+/**
+ * Whole messages that mean "message me again" from a contact who opted out: the carriers' and
+ * Twilio's standard opt-in words (START, UNSTOP, YES is left out: it answers too many questions)
+ * plus SUBSCRIBE variants, compared after toKeywordForm (case, accents and punctuation ignored:
+ * "Start!", "ÚNSTOP", "subscribe." count). Only meaningful while the contact is opted out: for
+ * everyone else "start" is an ordinary message (a keyword trigger may use it).
+ */
+export const OPT_IN_KEYWORDS = ["start", "unstop", "subscribe", "resubscribe", "opt in", "optin"] as const;
+
+/** Sent after opting a contact back in. */
+export const OPT_IN_CONFIRMATION = "You are subscribed again and may receive automated messages from us. Reply STOP at any time to unsubscribe.";
+
+const optInKeywords: ReadonlySet<string> = new Set(OPT_IN_KEYWORDS);
+
+/** The opt-in keyword a typed message is, or null (same rules as detectOptOut). */
+export function detectOptIn(text: string): string | null {
+  if (text.length > 40) return null;
+  const form = toKeywordForm(text);
+  return optInKeywords.has(form) ? form : null;
+}

@@ -1,6 +1,6 @@
 import type { BlockOfType, TriggerBlock } from "@/lib/flows/definition/block-schema";
 import { KEYWORD_MATCH_KINDS } from "@/lib/flows/definition/block-schema";
-import { detectOptOut } from "./detect-opt-out";
+import { detectOptIn, detectOptOut } from "./detect-opt-out";
 import type { StartEvent, TriggerContext } from "./engine-types";
 import { type KeywordHit, matchKeyword } from "./match-keyword";
 import type { SessionState } from "./session-state";
@@ -33,7 +33,11 @@ export type PrecedenceRule = "opt_out" | "waiting_session" | "comment" | "story"
  * can show it next to the interruptible setting.
  */
 export const TRIGGER_PRECEDENCE: readonly { rule: PrecedenceRule; description: string }[] = [
-  { rule: "opt_out", description: "A typed STOP, UNSUBSCRIBE, CANCEL, END, QUIT, OPT OUT (whole message) opts the contact out, whatever else is running." },
+  {
+    rule: "opt_out",
+    description:
+      "A typed STOP, UNSUBSCRIBE, CANCEL, END, QUIT, OPT OUT (whole message) opts the contact out, whatever else is running. From a contact who opted out, a typed START, UNSTOP, SUBSCRIBE or OPT IN opts them back in (with a confirmation) and nothing else runs for that message.",
+  },
   {
     rule: "waiting_session",
     description:
@@ -51,10 +55,14 @@ export type MatchTriggerOptions = {
   triggers: ActiveTrigger[];
   /** The contact's session on this channel, with its version's settings.interruptible. */
   session: { state: SessionState; interruptible: boolean } | null;
+  /** The contact opted out (STOP): only then does START / UNSTOP / SUBSCRIBE mean opting back in. */
+  optedOut?: boolean;
 };
 
 export type TriggerDecision =
   | { kind: "opt_out"; keyword: string }
+  /** An opted-out contact asked to be messaged again. */
+  | { kind: "opt_in"; keyword: string }
   /** Feed the message to the session as a reply event. */
   | { kind: "continue"; rule: "waiting_session" }
   /** Run advance with `event`; `interrupts` is the session it replaces (advance ends it first). */
@@ -66,12 +74,14 @@ type Candidate = { trigger: ActiveTrigger; rule: PrecedenceRule; rank: number[];
 /**
  * Decides what an inbound event does: opt out, continue the waiting session, start a flow, or
  * nothing (see TRIGGER_PRECEDENCE). Pure; the runner applies the decision. Tapped buttons are
- * matched by payload and title against keywords but never count as an opt-out.
+ * matched by payload and title against keywords but never count as an opt-out or opt-in.
  */
-export function matchTrigger({ event, triggers, session }: MatchTriggerOptions): TriggerDecision {
+export function matchTrigger({ event, triggers, session, optedOut = false }: MatchTriggerOptions): TriggerDecision {
   const typed = event.kind === "message" && event.payload === null ? event.text : event.kind === "story_reply" ? event.text : null;
   const optOut = typed === null ? null : detectOptOut(typed);
   if (optOut !== null) return { kind: "opt_out", keyword: optOut };
+  const optIn = typed === null || !optedOut ? null : detectOptIn(typed);
+  if (optIn !== null) return { kind: "opt_in", keyword: optIn };
 
   const live = session?.state.waitingFor ? session : null;
   if (live) {

@@ -41,6 +41,7 @@ export async function loadRunContext({ client, workspaceId, channelId }: LoadRun
     workspace: { id: workspaceId, settings: readAutomationSettings(row.settings), credits: row.credits },
     channel: { id: row.channel_id, type: row.channel_type, status: row.channel_status, externalId: row.channel_external_id },
     triggers: await loadActiveTriggers({ db: client, workspaceId }),
+    deferred: { charges: [], stats: new Map() },
   };
 }
 

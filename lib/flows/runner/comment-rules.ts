@@ -1,19 +1,31 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "@/lib/db/pg";
+import { DEFAULT_COMMENT_COOLDOWN } from "@/lib/flows/definition/block-schema";
+import { durationToMs } from "@/lib/flows/definition/duration-schema";
+import type { FlowDefinition } from "@/lib/flows/definition/flow-definition-schema";
 
 // Comment-to-DM bookkeeping (issue 6 §5) on CommentAutomation: each comment handled once per
-// rule, a cooldown per commenter and rule, and only recent comments acted on.
+// rule, a cooldown per commenter and rule (set on the trigger block), and only recent comments
+// acted on.
 
 /** Comments older than this when their job runs (after an outage, a backlog) are skipped. */
 export const COMMENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
+export type CommentCooldownOptions = { definition: FlowDefinition | null; blockId: string };
+
 /**
- * At most one automated DM per commenter per rule in this time. The instagram_comment trigger
- * block has no cooldown setting yet (lib/flows/definition would need one), so every rule uses
- * this default.
+ * The rule's cooldown: at most one automated DM per commenter per rule in `ms` (the
+ * instagram_comment block's `cooldown`, 0 = none; 24 hours when the version is unreadable or
+ * was published before the setting existed, which the schema's default covers), and `text`
+ * ("24 hours") for the activity log.
  */
-export const COMMENT_DM_COOLDOWN_MS = 24 * 60 * 60 * 1000;
+export function getCommentCooldown({ definition, blockId }: CommentCooldownOptions): { ms: number; text: string } {
+  const block = definition?.blocks.find((candidate) => candidate.id === blockId);
+  const cooldown = block?.type === "instagram_comment" ? block.data.cooldown : DEFAULT_COMMENT_COOLDOWN;
+  const unit = cooldown.amount === 1 ? cooldown.unit.slice(0, -1) : cooldown.unit;
+  return { ms: durationToMs(cooldown), text: `${cooldown.amount} ${unit}` };
+}
 
 export type RecordCommentAutomationOptions = {
   client: SqlClient;
@@ -39,17 +51,21 @@ export async function recordCommentAutomation(options: RecordCommentAutomationOp
   return rows[0]?.id ?? null;
 }
 
-export type IsInCooldownOptions = { client: SqlClient; flowId: string; blockId: string; commenterId: string; excludeId: string };
+export type IsInCooldownOptions = { client: SqlClient; flowId: string; blockId: string; commenterId: string; excludeId: string; cooldownMs: number };
 
-/** Whether this rule already DMed (or is about to DM) this commenter within the cooldown. */
-export async function isInCooldown({ client, flowId, blockId, commenterId, excludeId }: IsInCooldownOptions): Promise<boolean> {
+/**
+ * Whether this rule already DMed (or is about to DM) this commenter within the last `cooldownMs`
+ * (counted from when the earlier comment was handled). Always false for a cooldown of 0.
+ */
+export async function isInCooldown({ client, flowId, blockId, commenterId, excludeId, cooldownMs }: IsInCooldownOptions): Promise<boolean> {
+  if (cooldownMs <= 0) return false;
   const { rowCount } = await client.query(
     `SELECT 1 FROM "CommentAutomation"
       WHERE "flowId" = $1 AND "blockId" = $2 AND "commenterId" = $3 AND id <> $4
         AND "createdAt" > timezone('UTC', now()) - $5 * interval '1 millisecond'
         AND "privateReplyStatus" IN ('pending', 'sending', 'sent')
       LIMIT 1`,
-    [flowId, blockId, commenterId, excludeId, COMMENT_DM_COOLDOWN_MS],
+    [flowId, blockId, commenterId, excludeId, cooldownMs],
   );
   return rowCount === 1;
 }

@@ -7,6 +7,10 @@ export const listAutomationActivityQuerySchema = z.object({
   /** nextCursor of the previous page (opaque). */
   cursor: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
+  /** Only entries with this result (ok = sent / done). */
+  result: z.enum(["ok", "skipped", "failed"], { error: "must be ok, skipped or failed" }).optional(),
+  /** Only entries of this flow (an id of another workspace simply matches nothing). */
+  flowId: z.string().min(1).max(64).optional(),
 });
 
 export type ListAutomationActivityOptions = { workspaceId: string; query: z.infer<typeof listAutomationActivityQuerySchema> };
@@ -17,13 +21,15 @@ const cursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
 
 /**
  * The workspace's activity log (every automated action: who, what, which rule, result), newest
- * first, keyset-paginated. Throws AppError 400 for a cursor this function did not make.
+ * first, keyset-paginated, optionally only one result or one flow. Throws AppError 400 for a cursor this function did not make.
  */
 export async function listAutomationActivity({ workspaceId, query }: ListAutomationActivityOptions) {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await prisma.automationLog.findMany({
     where: {
       workspaceId,
+      ...(query.result ? { result: query.result } : {}),
+      ...(query.flowId ? { flowId: query.flowId } : {}),
       ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -33,10 +39,15 @@ export async function listAutomationActivity({ workspaceId, query }: ListAutomat
   const page = rows.slice(0, query.limit);
   const flowIds = [...new Set(page.flatMap((row) => (row.flowId ? [row.flowId] : [])))];
   const contactIds = [...new Set(page.flatMap((row) => (row.contactId ? [row.contactId] : [])))];
-  const [flows, contacts] = await Promise.all([
+  const conversationIds = [...new Set(page.flatMap((row) => (row.conversationId ? [row.conversationId] : [])))];
+  const [flows, contacts, conversations] = await Promise.all([
     flowIds.length ? prisma.flow.findMany({ where: { workspaceId, id: { in: flowIds } }, select: { id: true, name: true } }) : [],
     contactIds.length ? prisma.contact.findMany({ where: { workspaceId, id: { in: contactIds } }, select: { id: true, displayName: true, username: true, externalId: true } }) : [],
+    conversationIds.length
+      ? prisma.conversation.findMany({ where: { workspaceId, id: { in: conversationIds } }, select: { id: true, channel: { select: { id: true, type: true, name: true } } } })
+      : [],
   ]);
+  const channels = new Map(conversations.map((conversation) => [conversation.id, conversation.channel]));
   const flowNames = new Map(flows.map((flow) => [flow.id, flow.name]));
   const contactNames = new Map(contacts.map((contact) => [contact.id, contact.displayName ?? contact.username ?? contact.externalId]));
   const last = page.at(-1);
@@ -45,6 +56,7 @@ export async function listAutomationActivity({ workspaceId, query }: ListAutomat
       ...row,
       flowName: row.flowId ? (flowNames.get(row.flowId) ?? null) : null,
       contactName: row.contactId ? (contactNames.get(row.contactId) ?? null) : null,
+      channel: row.conversationId ? (channels.get(row.conversationId) ?? null) : null,
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
   };

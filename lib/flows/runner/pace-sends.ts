@@ -4,10 +4,11 @@ import type { ChannelKind } from "@/lib/channels/types";
 
 // When each automated message to one person may go out (the send job's startAfter).
 //
-// 1. Order: send jobs are fetched by (created_on, random id) and two workers run at once, so two
+// 1. Order: send jobs are fetched by (created_on, random id) and several run at once, so two
 //    messages queued together could go out in either order. Consecutive bot messages to one
-//    conversation are spaced ORDER_GAP_MS apart, more than a worker's polling interval (0.5 s),
-//    so the first is sent before the next one becomes due.
+//    conversation are spaced ORDER_GAP_MS apart, so normally the first is sent before the next one
+//    becomes due; under a backlog or a retry the send job keeps the order itself (it waits for the
+//    conversation's earlier pending automated message: lib/jobs/handlers/send-message.ts).
 // 2. WhatsApp's pair rate limit: a business number may send one message every 6 seconds to the
 //    same user; short bursts are tolerated but "borrow" from later (a burst of 20 means ~2
 //    minutes of silence), and going over fails with error 131056 "(Business Account, Consumer

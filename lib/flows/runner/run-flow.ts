@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { OutboundMessage } from "@/lib/channels/types";
 import type { FlowDefinition } from "@/lib/flows/definition/flow-definition-schema";
+import { OPT_IN_CONFIRMATION } from "@/lib/flows/engine/detect-opt-out";
 import type { EndReason, EngineAction, EngineEvent } from "@/lib/flows/engine/engine-types";
 import { advance, type AdvanceOptions } from "@/lib/flows/engine/step";
 import { COMPLETED_STAT_ID } from "@/lib/flows/manage/flow-stats";
@@ -12,7 +13,7 @@ import type { FlowWakePayload } from "@/lib/jobs/handlers/flow-wake";
 import { applyContactAction, applyHandoff } from "./apply-contact-actions";
 import { insertAutomationLogs, type AutomationLogEntry } from "./automation-log";
 import { loadFlowStart } from "./automation-context";
-import { chargeCredit } from "./charge-credit";
+import { reserveCredit } from "./charge-credit";
 import { claimReceipt } from "./load-subject";
 import { createPacer, type Pacer } from "./pace-sends";
 import type { ContactState, ConversationState, RunContext, SessionRow } from "./runner-types";
@@ -243,6 +244,22 @@ async function optOut(run: FlowRun, { confirmation, key }: { confirmation: strin
   logSend(run, { kind: "opt_out_confirmation", outcome });
 }
 
+export type OptInOptions = { keyword: string };
+
+/**
+ * Opts an opted-out contact back in (START / UNSTOP / SUBSCRIBE): the reverse of optOut, recorded
+ * the same way — the contact's optedOut flag (optedOutAt cleared), an "opt_in" activity entry, and
+ * a free confirmation stored with its ComplianceRecord and sent through the usual rules (the
+ * WhatsApp window is open: the contact has just written; a blocked conversation gets none).
+ */
+export async function optIn(run: FlowRun, { keyword }: OptInOptions) {
+  await run.ctx.client.query(`UPDATE "Contact" SET "optedOut" = false, "optedOutAt" = NULL, "updatedAt" = timezone('UTC', now()) WHERE id = $1`, [run.contact.id]);
+  run.contact.optedOut = false;
+  log(run, { kind: "opt_in", result: "ok", detail: { keyword, confirmation: true } });
+  const outcome = await sendFromRun(run, { message: { type: "text", text: OPT_IN_CONFIRMATION }, idempotencyKey: `optin:${run.receiptKey}`, isOptOutConfirmation: true });
+  logSend(run, { kind: "opt_in_confirmation", outcome });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Comment replies: the Graph calls are jobs (comment-reply), committed with the run.
 
@@ -278,9 +295,7 @@ async function queuePrivateReply(run: FlowRun, { key, flowId, blockId, message }
   );
   if (other.rowCount) return skip("already_replied", "This comment already got its private reply (Instagram allows one per comment)");
   const idempotencyKey = `flow:${key}`;
-  const charge = await chargeCredit({ client, workspaceId: run.ctx.workspace.id, refKey: idempotencyKey });
-  if (!charge.charged && charge.reason === "no_credits") return skip("credits_exhausted", "The workspace has no automation credits left");
-  if (charge.charged) run.ctx.workspace.credits = charge.balance;
+  if (!reserveCredit(run.ctx, idempotencyKey)) return skip("credits_exhausted", "The workspace has no automation credits left");
   await enqueueCommentReply(run, { kind: "private", message, idempotencyKey });
 }
 
@@ -368,14 +383,12 @@ export async function flushFlowRun(run: FlowRun): Promise<void> {
       [row.id, workspace.id, row.flowId, row.versionId, run.contact.id, run.conversation.id, row.status, JSON.stringify(state), row.endReason],
     );
   }
-  if (run.stats.size > 0) {
-    const stats = [...run.stats.values()].sort((a, b) => (a.versionId + a.blockId < b.versionId + b.blockId ? -1 : 1));
-    await client.query(
-      `INSERT INTO "FlowBlockStat" ("versionId", "blockId", entered)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
-       ON CONFLICT ("versionId", "blockId") DO UPDATE SET entered = "FlowBlockStat".entered + EXCLUDED.entered`,
-      [stats.map((stat) => stat.versionId), stats.map((stat) => stat.blockId), stats.map((stat) => stat.count)],
-    );
+  // Block counters are shared by every run of the flow: written by settleRun at the end of the transaction.
+  for (const [key, stat] of run.stats) {
+    const pending = run.ctx.deferred.stats.get(key);
+    if (pending) pending.count += stat.count;
+    else run.ctx.deferred.stats.set(key, { ...stat });
   }
+  run.stats.clear();
   await insertAutomationLogs({ client, workspaceId: workspace.id, entries: run.logs });
 }

@@ -9,9 +9,11 @@ import { toTriggerEvent } from "@/lib/flows/engine/to-trigger-event";
 import type { AutomationJobPayload } from "@/lib/jobs/handlers/run-automations";
 import { insertAutomationLogs } from "./automation-log";
 import { loadFlowDefinition, loadFlowStart, loadRunContext } from "./automation-context";
-import { COMMENT_MAX_AGE_MS, isInCooldown, recordCommentAutomation, settleCommentAutomation } from "./comment-rules";
+import { COMMENT_MAX_AGE_MS, getCommentCooldown, isInCooldown, recordCommentAutomation, settleCommentAutomation } from "./comment-rules";
 import { claimReceipt, loadContact, loadConversation, loadOpenSession, lockAutomationSubject, upsertCommenter } from "./load-subject";
-import { createFlowRun, engineInputs, enqueueCommentReply, flushFlowRun, log, logSend, runEngine, sendFromRun, type FlowRun } from "./run-flow";
+import { createFlowRun, engineInputs, enqueueCommentReply, flushFlowRun, log, logSend, optIn, runEngine, sendFromRun, type FlowRun } from "./run-flow";
+import { renderAutomatedText } from "./render-automated-text";
+import { settleRun } from "./charge-credit";
 import { findStopReason } from "./stop-reasons";
 import type { ContactState, ConversationState, RunContext, SessionRow } from "./runner-types";
 
@@ -51,8 +53,10 @@ export async function runInboundAutomation(payload: AutomationJobPayload): Promi
     await lockAutomationSubject(client, { channelId: payload.channelId, contactExternalId: subject.contactExternalId });
     const ctx = await loadRunContext({ client, workspaceId: payload.workspaceId, channelId: payload.channelId });
     if (!ctx) return { status: "ignored", events: 0, queued: 0 };
-    if (payload.kind === "comment") return runComment(ctx, payload.commentId);
-    return runMessages(ctx, { messageId: payload.messageId, conversationId: subject.conversationId ?? "" });
+    const result = payload.kind === "comment" ? await runComment(ctx, payload.commentId) : await runMessages(ctx, { messageId: payload.messageId, conversationId: subject.conversationId ?? "" });
+    // Last: the writes to rows all runs share (credits, flow counters), then the commit.
+    await settleRun(ctx);
+    return result;
   });
 }
 
@@ -131,8 +135,15 @@ async function runMessage(ctx: RunContext, message: PendingMessage): Promise<num
   };
   const trigger = toTriggerEvent({ event: internal, isNewConversation: message.isNewConversation });
   if (!trigger) return 0;
-  const { sessionDefinition, decision } = await decide({ ctx, trigger, session });
+  const { sessionDefinition, decision } = await decide({ ctx, trigger, session, optedOut: contact.optedOut });
   const run = createFlowRun({ ctx, receiptKey: `message:${message.id}`, contact, conversation, sourceMessageId: message.id, session });
+
+  if (decision.kind === "opt_in") {
+    // Like STOP, honoured whatever else is going on; the confirmation obeys the send rules.
+    await optIn(run, { keyword: decision.keyword });
+    await flushFlowRun(run);
+    return run.queued;
+  }
 
   if (decision.kind === "opt_out") {
     // Honoured whatever else is going on (auto-reply off, paused bot…); the confirmation still
@@ -153,13 +164,15 @@ async function runMessage(ctx: RunContext, message: PendingMessage): Promise<num
   const { settings } = ctx.workspace;
   let answered = false;
   if (message.isNewConversation && settings.welcomeMessage && !(decision.kind === "start" && decision.rule === "new_conversation")) {
-    const outcome = await sendFromRun(run, { message: { type: "text", text: settings.welcomeMessage }, idempotencyKey: `welcome:${run.receiptKey}` });
+    const text = renderAutomatedText({ template: settings.welcomeMessage, contact });
+    const outcome = await sendFromRun(run, { message: { type: "text", text }, idempotencyKey: `welcome:${run.receiptKey}` });
     logSend(run, { kind: "welcome_message", outcome });
     answered = outcome.queued;
   }
   const awayMessage = await dueAwayMessage(ctx, conversation);
   if (awayMessage) {
-    const outcome = await sendFromRun(run, { message: { type: "text", text: awayMessage }, idempotencyKey: `away:${run.receiptKey}` });
+    const text = renderAutomatedText({ template: awayMessage, contact });
+    const outcome = await sendFromRun(run, { message: { type: "text", text }, idempotencyKey: `away:${run.receiptKey}` });
     logSend(run, { kind: "away_message", outcome });
   }
   await runDecision(run, { decision, session, sessionDefinition, content: message.content, answered });
@@ -167,15 +180,16 @@ async function runMessage(ctx: RunContext, message: PendingMessage): Promise<num
   return run.queued;
 }
 
-type DecideOptions = { ctx: RunContext; trigger: TriggerEvent; session: SessionRow | null };
+type DecideOptions = { ctx: RunContext; trigger: TriggerEvent; session: SessionRow | null; optedOut?: boolean };
 
 /** Trigger matching against the contact's open session (whose version says whether it may be interrupted). */
-async function decide({ ctx, trigger, session }: DecideOptions) {
+async function decide({ ctx, trigger, session, optedOut }: DecideOptions) {
   const sessionDefinition = session ? await loadFlowDefinition({ db: ctx.client, versionId: session.versionId }) : null;
   const decision = matchTrigger({
     event: trigger,
     triggers: ctx.triggers,
     session: session?.state ? { state: session.state, interruptible: sessionDefinition?.settings.interruptible ?? true } : null,
+    optedOut,
   });
   return { sessionDefinition, decision };
 }
@@ -259,8 +273,8 @@ const commentRow = z.object({
 
 /**
  * One comment under the account's posts: the comment rule that matches (if any) runs for the
- * commenter — once per comment and rule, only for comments of the last 24 hours, and with a
- * cooldown per commenter: within it only the public reply is posted, no DM.
+ * commenter — once per comment and rule, only for comments of the last 24 hours, and with the
+ * rule's cooldown per commenter (24 h by default): within it only the public reply is posted, no DM.
  */
 async function runComment(ctx: RunContext, commentId: string): Promise<InboundAutomationResult> {
   const { client, workspace, channel } = ctx;
@@ -317,9 +331,10 @@ async function runComment(ctx: RunContext, commentId: string): Promise<InboundAu
   const target = { automationId, commentId, publicQueued: false, privateQueued: false };
   const run = createFlowRun({ ctx, receiptKey, contact, conversation, comment: target, session });
   const definition = await loadFlowDefinition({ db: client, versionId: decision.event.versionId });
-  if (await isInCooldown({ client, flowId, blockId: triggerBlockId, commenterId: comment.fromId, excludeId: automationId })) {
+  const cooldown = getCommentCooldown({ definition, blockId: triggerBlockId });
+  if (await isInCooldown({ client, flowId, blockId: triggerBlockId, commenterId: comment.fromId, excludeId: automationId, cooldownMs: cooldown.ms })) {
     await publicReplyOnly(run, { decision, definition });
-    log(run, { kind: "comment_private_reply", result: "skipped", flowId, blockId: triggerBlockId, code: "cooldown", reason: "This person already got a DM from this rule in the last 24 hours", detail: { commentId } });
+    log(run, { kind: "comment_private_reply", result: "skipped", flowId, blockId: triggerBlockId, code: "cooldown", reason: `This person already got a DM from this rule in the last ${cooldown.text} (the rule's cooldown)`, detail: { commentId } });
     await settleCommentAutomation({ client, id: automationId, publicQueued: target.publicQueued, privateQueued: false, reason: "cooldown" });
   } else {
     const flowName = ctx.triggers.find((candidate) => candidate.flowId === flowId)?.flowName;

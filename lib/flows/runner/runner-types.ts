@@ -31,6 +31,19 @@ export type RunContext = {
   workspace: WorkspaceState;
   channel: ChannelState;
   triggers: ActiveTrigger[];
+  /**
+   * Writes to rows every run of the workspace shares (Workspace.credits, FlowBlockStat counters),
+   * held back until the end of the transaction (settleRun): their row locks then last only for
+   * the final statements and the commit, not the whole run — otherwise the runs of one workspace
+   * queue behind each other for their entire length.
+   */
+  deferred: DeferredWrites;
+};
+
+export type DeferredWrites = {
+  /** Idempotency keys of the automated DMs to charge one credit each (CreditLedger.refKey). */
+  charges: string[];
+  stats: Map<string, { versionId: string; blockId: string; count: number }>;
 };
 
 export type ContactState = {

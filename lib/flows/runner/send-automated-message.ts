@@ -2,7 +2,7 @@ import "server-only";
 import type { OutboundMessage } from "@/lib/channels/types";
 import { evaluateSendPolicy } from "@/lib/inbox/compose/send-policy";
 import { queueOutboundMessage } from "@/lib/messaging/queue-outbound-message";
-import { chargeCredit } from "./charge-credit";
+import { reserveCredit } from "./charge-credit";
 import type { Pacer } from "./pace-sends";
 import type { ContactState, ConversationState, RunContext } from "./runner-types";
 
@@ -15,8 +15,9 @@ export type SendAutomatedMessageOptions = {
   /** `flow:${receiptKey}:${index}` and the like: a replayed run queues nothing new. */
   idempotencyKey: string;
   /**
-   * The opt-out confirmation: sent to a contact who has just opted out (the one message they
-   * still get) and free of charge, so an exhausted balance never blocks honouring a STOP.
+   * A consent confirmation: the opt-out confirmation, sent to a contact who has just opted out
+   * (the one message they still get), or the opt-in confirmation after START. Free of charge, so
+   * an exhausted balance never blocks honouring a STOP or a START.
    */
   isOptOutConfirmation?: boolean;
 };
@@ -29,7 +30,7 @@ export type SendOutcome =
  * Queues one automated message in the run's transaction: checks the platform rules first
  * (window, block, opt-out, channel) with the same policy as the composer, as sender "flow" — so
  * never with Instagram's HUMAN_AGENT tag, and outside WhatsApp's window a free-form message is
- * refused, not sent — then charges one credit, paces it (startAfter) and stores message,
+ * refused, not sent — then reserves one credit (charged by settleRun), paces it (startAfter) and stores message,
  * ComplianceRecord and send job (queueOutboundMessage). A refusal returns the reason and
  * stores nothing.
  */
@@ -50,12 +51,10 @@ export async function sendAutomatedMessage(options: SendAutomatedMessageOptions)
   });
   if (!decision.allowed) return { queued: false, code: decision.code, reason: decision.reason };
 
-  if (!options.isOptOutConfirmation) {
-    const charge = await chargeCredit({ client: ctx.client, workspaceId: ctx.workspace.id, refKey: idempotencyKey });
-    if (!charge.charged && charge.reason === "no_credits") {
-      return { queued: false, code: "credits_exhausted", reason: "The workspace has no automation credits left: automated messages are paused until credits are added" };
-    }
-    if (charge.charged) ctx.workspace.credits = charge.balance;
+  // The credit is taken at the end of the run's transaction (settleRun): the workspace's row lock
+  // then lasts for the commit only.
+  if (!options.isOptOutConfirmation && !reserveCredit(ctx, idempotencyKey)) {
+    return { queued: false, code: "credits_exhausted", reason: "The workspace has no automation credits left: automated messages are paused until credits are added" };
   }
 
   const startAfter = pacer.next();

@@ -6,6 +6,7 @@ import type { EngineEvent } from "@/lib/flows/engine/engine-types";
 import { sessionStateSchema, type SessionState } from "@/lib/flows/engine/session-state";
 import type { FlowWakePayload } from "@/lib/jobs/handlers/flow-wake";
 import { loadFlowDefinition, loadRunContext } from "./automation-context";
+import { settleRun } from "./charge-credit";
 import { claimReceipt, loadContact, loadConversation, loadOpenSession, lockAutomationSubject } from "./load-subject";
 import { performHttpRequest, type HttpResult } from "./perform-http-request";
 import { createFlowRun, flushFlowRun, log, runEngine, wakeReceiptKey } from "./run-flow";
@@ -84,6 +85,7 @@ export async function wakeFlowSession(payload: FlowWakePayload): Promise<WakeRes
       await runEngine(run, { event: toEngineEvent(payload, http), definition, session });
     }
     await flushFlowRun(run);
+    await settleRun(ctx);
     return { status: "done", queued: run.queued };
   });
 }

@@ -38,7 +38,7 @@ export async function applyEvent({ channel, event, webhookEventId }: ApplyEventO
       return applyReaction({ channel, event, webhookEventId });
     case "status":
       return prisma.$transaction((tx) =>
-        applyStatus({ tx, channelId: channel.id, externalId: event.externalId, status: event.status, at: event.timestamp, error: event.error }),
+        applyStatus({ tx, channelId: channel.id, externalId: event.externalId, status: event.status, at: event.timestamp, error: event.error, callbackData: event.callbackData }),
       );
     case "read":
       return applyRead({ channel, event });
@@ -138,6 +138,8 @@ export type ApplyStatusOptions = {
   status: "sent" | "delivered" | "read" | "failed";
   at: Date;
   error?: { code: string; message: string; title?: string; details?: string };
+  /** The status's echo of what we attached to the send (our idempotency key): finds a message whose send result was lost. */
+  callbackData?: string;
 };
 
 /**
@@ -145,7 +147,7 @@ export type ApplyStatusOptions = {
  * "read"; "failed" replaces only pending/sent). A status for a message not stored yet is kept
  * in PendingStatus and applied when the message gets that provider id.
  */
-export async function applyStatus({ tx, channelId, externalId, status, at, error }: ApplyStatusOptions): Promise<ApplyResult> {
+export async function applyStatus({ tx, channelId, externalId, status, at, error, callbackData }: ApplyStatusOptions): Promise<ApplyResult> {
   // Meta often repeats the title as the message ("Re-engagement message"): say it once.
   const errorMessage = error ? [...new Set([error.title, error.message, error.details].filter(Boolean))].join(" — ") : null;
   const updated = await tx.$queryRaw<{ id: string; workspaceId: string }[]>`
@@ -160,6 +162,24 @@ export async function applyStatus({ tx, channelId, externalId, status, at, error
   }
   const exists = await tx.message.findUnique({ where: { channelId_externalId: { channelId, externalId } }, select: { id: true } });
   if (exists) return { changed: false, messageId: exists.id };
+  if (callbackData) {
+    // The provider accepted a message whose sender died before storing its id (the send job's
+    // "interrupted attempt", lib/jobs/handlers/send-message.ts): the status names it by our key.
+    // Adopting the id here settles it as sent; the waiting send job then finds it sent and stops.
+    const adopted = await tx.$queryRaw<{ id: string; workspaceId: string }[]>`
+      UPDATE "Message" m SET "externalId" = ${externalId}, status = 'sent', "sentAt" = coalesce(m."sentAt", ${at}), "statusAt" = ${at},
+        "sendAttemptAt" = NULL, "updatedAt" = now()
+      FROM "Channel" ch
+      WHERE ch.id = ${channelId} AND m."workspaceId" = ch."workspaceId" AND m."channelId" = ch.id
+        AND (m."idempotencyKey" = ${callbackData} OR (m."idempotencyKey" IS NULL AND m.id = ${callbackData}))
+        AND m.direction = 'outbound' AND m."externalId" IS NULL AND m.status = 'pending'
+      RETURNING m.id, m."workspaceId"`;
+    if (adopted[0]) {
+      await addTraces(tx, adopted[0].workspaceId, adopted[0].id, null, [{ step: "sent", detail: { externalId, reconciledFrom: "status_webhook" } }]);
+      if (status !== "sent") return applyStatus({ tx, channelId, externalId, status, at, error });
+      return { changed: true, messageId: adopted[0].id };
+    }
+  }
   await tx.$executeRaw`
     INSERT INTO "PendingStatus" (id, "channelId", "externalId", status, "statusAt", "errorCode", "errorMessage")
     VALUES (${randomUUID()}, ${channelId}, ${externalId}, ${status}::"DeliveryStatus", ${at}, ${error?.code ?? null}, ${errorMessage})

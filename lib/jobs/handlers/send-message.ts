@@ -6,8 +6,17 @@ import { ProviderError } from "@/lib/channels/provider-error";
 import { sendViaChannel } from "@/lib/channels/send-via-channel";
 import type { OutboundMessage } from "@/lib/channels/types";
 import { addTraces, applyPendingStatuses } from "@/lib/inbox/ingest/apply-event";
+import { isThroughputLimit, slowDownChannel } from "@/lib/campaigns/dispatch/reserve-send-slots";
+import { getPgPool } from "@/lib/db/pg";
+import { insertJobs } from "@/lib/jobs/insert-jobs";
+import { queues } from "@/lib/jobs/queues";
+import { wakeWorkers } from "@/lib/jobs/wake-workers";
 
-export const sendMessagePayload = z.object({ messageId: z.string().min(1) });
+export const sendMessagePayload = z.object({
+  messageId: z.string().min(1),
+  /** How many times this send already waited for an earlier message of its conversation (see waitForPredecessor). */
+  waits: z.number().int().min(0).optional(),
+});
 
 const storedOutbound = z.object({ outbound: z.custom<OutboundMessage>((value) => typeof value === "object" && value !== null && "type" in value) });
 
@@ -21,19 +30,32 @@ type Meta = { retryCount: number; retryLimit: number };
  * permanent → message failed with the provider's reason, shown in the inbox.
  */
 export async function handleSendMessage(data: unknown, meta: Meta = { retryCount: 0, retryLimit: 0 }) {
-  const { messageId } = sendMessagePayload.parse(data);
+  const { messageId, waits = 0 } = sendMessagePayload.parse(data);
   const message = await prisma.message.findUnique({
     where: { id: messageId },
     select: {
       id: true, workspaceId: true, status: true, externalId: true, content: true, messageTag: true,
-      idempotencyKey: true, replyToExternalId: true, updatedAt: true,
-      conversation: { select: { contact: { select: { externalId: true } } } },
+      idempotencyKey: true, replyToExternalId: true, updatedAt: true, isAutoReply: true, sendAttemptAt: true, senderType: true,
+      conversation: { select: { contact: { select: { externalId: true, optedOut: true } } } },
       channel: { select: { id: true, type: true, status: true, credentialsEncrypted: true } },
     },
   });
   if (!message || message.externalId || message.status !== "pending") return { skipped: true };
+  if (message.isAutoReply && (await waitForPredecessor({ messageId: message.id, waits }))) return { deferred: true };
   const { outbound } = storedOutbound.parse(message.content);
+  if (message.sendAttemptAt && message.updatedAt.getTime() <= Date.now()) {
+    const settled = await settleInterruptedAttempt({ ...message, sendAttemptAt: message.sendAttemptAt });
+    if ("failed" in settled) return settled;
+    message.updatedAt = settled.updatedAt;
+  }
   const lease = await claimSendLease(message);
+
+  // Broadcasts and bots check opt-out when they queue; a STOP that arrived since still wins.
+  if ((message.senderType === "campaign" || message.senderType === "flow") && message.conversation.contact.optedOut && !isOptOutConfirmation(message.idempotencyKey)) {
+    await releaseSendLease(message.id, lease);
+    await markFailed(message.id, message.workspaceId, "contact_opted_out", "The contact opted out of messages (STOP) before this message went out: it was not sent");
+    return { failed: true };
+  }
 
   if (message.channel.status === "needs_reauth" || message.channel.status === "disconnected") {
     await markFailed(message.id, message.workspaceId, "channel_unavailable", "The channel needs to be reconnected before messages can be sent");
@@ -56,14 +78,15 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
       // The provider id can already be there when an echo arrived first: keep that one.
       const { count } = await tx.message.updateMany({
         where: { id: message.id, externalId: null },
-        data: { externalId: result.externalId, status: delivered ? "delivered" : "sent", statusAt: new Date(), sentAt: new Date(), errorCode: null, errorMessage: null },
+        data: { externalId: result.externalId, status: delivered ? "delivered" : "sent", statusAt: new Date(), sentAt: new Date(), errorCode: null, errorMessage: null, sendAttemptAt: null },
       });
       if (count === 0) {
-        await tx.message.updateMany({ where: { id: message.id, status: "pending" }, data: { status: "sent", sentAt: new Date() } });
+        await tx.message.updateMany({ where: { id: message.id, status: "pending" }, data: { status: "sent", sentAt: new Date(), sendAttemptAt: null } });
       }
       await applyPendingStatuses(tx, message.channel.id, result.externalId);
       await addTraces(tx, message.workspaceId, message.id, null, [{ step: delivered ? "delivered" : "sent", detail: { externalId: result.externalId } }]);
     });
+    if (message.isAutoReply) await releaseSuccessor(message.id);
     return { externalId: result.externalId };
   } catch (error) {
     // Whatever happens next (a retry, a failure), this attempt no longer holds the message.
@@ -72,12 +95,76 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
     await prisma.$transaction((tx) =>
       addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_error", detail: { kind: error.kind, code: error.code, reason: error.reason, attempt: meta.retryCount + 1 } }]),
     );
+    // Too fast for the provider: broadcasts on this channel pause for the time it asked for.
+    if (error.kind === "retry" && isThroughputLimit(error)) await slowDownChannel(getPgPool(), message.channel.id, error.retryAfterSeconds ?? 10);
     if (error.kind === "retry" && meta.retryCount < meta.retryLimit) throw error;
     if (error.kind === "reauth") await markChannelNeedsReauth({ channelId: message.channel.id, reason: error.reason, code: error.code });
     const reason = error.kind === "retry" ? `${error.reason} (gave up after ${meta.retryCount + 1} attempts)` : error.reason;
     await markFailed(message.id, message.workspaceId, error.code, reason);
+    if (message.isAutoReply) await releaseSuccessor(message.id);
     return { failed: true };
   }
+}
+
+// Per-conversation order of automated messages. A flow's consecutive messages to one person are
+// queued together, each with its own send job, due a second apart (lib/flows/runner/pace-sends.ts).
+// Spacing alone cannot keep them in order: under a backlog two jobs can be fetched together by
+// different workers, and a send that fails with a retryable error waits out its backoff (5 s, 10 s,
+// …) while the next message's job runs. So a send first checks the conversation's EARLIER automated
+// messages (thread order: createdAt, then id; a paced message's createdAt is when it is due): while
+// one is still pending (queued, being sent or waiting for its retry), this send is postponed — a new
+// job a little later, the current one completes — and never overtakes it. When the earlier message
+// is sent or has failed for good, it hands over at once (releaseSuccessor). A predecessor pending
+// for longer than ORDER_WAIT_MAX_MS (its job lost to a crash past every retry) stops holding the
+// others back: order is kept for the retries of a live send, not forever.
+
+/** Earlier messages pending for longer than this no longer hold later ones back. */
+export const ORDER_WAIT_MAX_MS = 30 * 60 * 1000;
+/** First wait 250 ms, doubling up to 5 s: a backlog clears quickly, a retry takes seconds. */
+const WAIT_BASE_MS = 250;
+const WAIT_MAX_MS = 5000;
+
+/**
+ * True when an earlier automated message of the same conversation is still pending: a later send
+ * job has then been queued for this message (if the process dies before this job completes, the
+ * job runs again and queues another; a duplicate job only finds the message sent and skips).
+ */
+async function waitForPredecessor({ messageId, waits }: { messageId: string; waits: number }): Promise<boolean> {
+  const pool = getPgPool();
+  const { rowCount } = await pool.query(
+    `SELECT 1 FROM "Message" m JOIN "Message" p ON p."conversationId" = m."conversationId"
+      WHERE m.id = $1 AND p.direction = 'outbound' AND p."isAutoReply" AND p.status = 'pending' AND p."externalId" IS NULL AND p.id <> m.id
+        AND (p."createdAt", p.id) < (m."createdAt", m.id)
+        AND p."createdAt" > timezone('UTC', now()) - $2 * interval '1 millisecond'
+      LIMIT 1`,
+    [messageId, ORDER_WAIT_MAX_MS],
+  );
+  if (!rowCount) return false;
+  const delayMs = Math.min(WAIT_BASE_MS * 2 ** waits, WAIT_MAX_MS);
+  await insertJobs({ client: pool, queue: queues.sendMessage.name, jobs: [{ data: { messageId, waits: waits + 1 }, startAfter: new Date(Date.now() + delayMs) }] });
+  return true;
+}
+
+/**
+ * After a message was sent or failed for good: the conversation's next automated message, when
+ * it is pending and already due (it waited for this one), gets a send job now instead of at its
+ * postponed time. Not due yet (normal pacing): its own job runs when it is.
+ */
+async function releaseSuccessor(messageId: string) {
+  const pool = getPgPool();
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT n.id FROM "Message" m JOIN "Message" n ON n."conversationId" = m."conversationId"
+      WHERE m.id = $1 AND n.direction = 'outbound' AND n."isAutoReply" AND n.id <> m.id
+        AND (n."createdAt", n.id) > (m."createdAt", m.id)
+      ORDER BY n."createdAt", n.id LIMIT 1`,
+    [messageId],
+  );
+  const next = rows[0];
+  if (!next) return;
+  const { rowCount } = await pool.query(`SELECT 1 FROM "Message" WHERE id = $1 AND status = 'pending' AND "externalId" IS NULL AND "createdAt" <= timezone('UTC', now())`, [next.id]);
+  if (!rowCount) return;
+  await insertJobs({ client: pool, queue: queues.sendMessage.name, jobs: [{ data: { messageId: next.id } }] });
+  wakeWorkers([queues.sendMessage.name]);
 }
 
 /** How long one attempt holds a message: well past the provider timeout (15 s per request). */
@@ -96,19 +183,64 @@ async function claimSendLease(message: { id: string; updatedAt: Date }): Promise
   const lease = new Date(now + SEND_LEASE_MS);
   const claimed =
     message.updatedAt.getTime() <= now
-      ? await prisma.message.updateMany({ where: { id: message.id, status: "pending", externalId: null, updatedAt: message.updatedAt }, data: { updatedAt: lease } })
+      ? await prisma.message.updateMany({ where: { id: message.id, status: "pending", externalId: null, updatedAt: message.updatedAt }, data: { updatedAt: lease, sendAttemptAt: new Date(now) } })
       : { count: 0 };
   if (claimed.count === 0) throw new Error("Another attempt is sending this message right now; trying again later");
   return lease;
 }
 
+// An attempt that died mid-call (its process was killed after claiming the message and before
+// storing the provider's answer) leaves sendAttemptAt set and its lease run out. The provider may
+// have accepted the message, and none of them offers an idempotent send, so sending again blindly
+// could deliver it twice. What happens instead depends on what the provider tells us afterwards:
+// - WhatsApp Cloud API: every send carries our idempotency key as biz_opaque_callback_data, and
+//   Meta's status webhooks echo it; an accepted message gets its "sent" status within seconds, and
+//   ingestion then adopts the provider id (lib/inbox/ingest/apply-event.ts applyStatus). So the job
+//   waits (retries) up to SEND_RECONCILE_MS after the interrupted call; if no status named the
+//   message by then, Meta did not accept it and it is sent again.
+// - Sandbox: nothing leaves the app; sent again.
+// - Instagram and Twilio: no such echo is wired here, so the message is failed with a reason a
+//   person can act on rather than risk a second delivery.
+const SEND_RECONCILE_MS = Number(process.env.SEND_RECONCILE_SECONDS ?? 120) * 1000;
+
+type InterruptedMessage = { id: string; workspaceId: string; updatedAt: Date; sendAttemptAt: Date; channel: { type: string } };
+
+/** Fails the message, or says it may be sent now (with the row's updatedAt for the lease claim); throws to wait. */
+async function settleInterruptedAttempt(message: InterruptedMessage): Promise<{ failed: true } | { updatedAt: Date }> {
+  if (message.channel.type === "sandbox") return { updatedAt: message.updatedAt };
+  if (message.channel.type === "whatsapp_cloud") {
+    const waited = Date.now() - message.sendAttemptAt.getTime();
+    if (waited < SEND_RECONCILE_MS) {
+      throw new Error(`An earlier attempt stopped mid-call ${Math.round(waited / 1000)} s ago; waiting for WhatsApp's status webhook before deciding to send again`);
+    }
+    const cleared = await prisma.message.updateMany({ where: { id: message.id, status: "pending", externalId: null, updatedAt: message.updatedAt }, data: { sendAttemptAt: null } });
+    if (cleared.count === 0) throw new Error("The message changed while settling an interrupted attempt; trying again later");
+    await prisma.$transaction((tx) => addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_unconfirmed", detail: { attemptAt: message.sendAttemptAt.toISOString(), waitedMs: waited } }]));
+    // Prisma moved updatedAt (@updatedAt): the lease is claimed against the new value.
+    const current = await prisma.message.findUniqueOrThrow({ where: { id: message.id }, select: { updatedAt: true } });
+    return { updatedAt: current.updatedAt };
+  }
+  await markFailed(
+    message.id,
+    message.workspaceId,
+    "outcome_unknown",
+    "Switchboard stopped while this message was being sent, and the provider may or may not have accepted it. It was not sent again, so that it is never delivered twice: check the conversation and send it again if needed.",
+  );
+  return { failed: true };
+}
+
+/** The confirmation of a STOP (lib/flows/runner: key "optout:…") goes to a contact who just opted out, by design. */
+function isOptOutConfirmation(idempotencyKey: string | null): boolean {
+  return idempotencyKey?.startsWith("optout:") ?? false;
+}
+
 async function releaseSendLease(messageId: string, lease: Date) {
-  await prisma.message.updateMany({ where: { id: messageId, updatedAt: lease }, data: { updatedAt: new Date() } });
+  await prisma.message.updateMany({ where: { id: messageId, updatedAt: lease }, data: { updatedAt: new Date(), sendAttemptAt: null } });
 }
 
 async function markFailed(messageId: string, workspaceId: string, code: string, reason: string) {
   await prisma.$transaction(async (tx) => {
-    await tx.message.update({ where: { id: messageId }, data: { status: "failed", errorCode: code, errorMessage: reason, statusAt: new Date() } });
+    await tx.message.update({ where: { id: messageId }, data: { status: "failed", errorCode: code, errorMessage: reason, statusAt: new Date(), sendAttemptAt: null } });
     await addTraces(tx, workspaceId, messageId, null, [{ step: "failed", detail: { code, reason } }]);
   });
 }

@@ -1,11 +1,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FakeProviders, FakeTemplate, RecordedRequest } from "../../fakes/fake-providers";
+import type { FakePage, FakeProviders, FakeTemplate, RecordedRequest } from "../../fakes/fake-providers";
 
 // The fake Graph API / Twilio server lives in Playwright's global-setup process, but the specs
 // run in worker processes. This small control server (loopback only, next to the fake) lets a
-// spec read what the fake received and register its own WhatsApp numbers and templates, so
-// each journey uses numbers no other spec has connected.
+// spec read what the fake received and register its own WhatsApp numbers, templates and Facebook
+// Pages (with their Instagram accounts), so each journey uses accounts no other spec has connected.
 
 /** The control server's port: E2E_FAKE_CONTROL_PORT, else the fake's port + 1. */
 export function fakeControlPort(): number {
@@ -35,6 +35,12 @@ export async function startFakeControl({ fake, port }: { fake: FakeProviders; po
       if (req.method === "POST" && url.pathname === "/phone-numbers") {
         const { id, displayPhoneNumber, verifiedName } = body as { id: string; displayPhoneNumber?: string; verifiedName?: string };
         fake.registerPhoneNumber({ id, displayPhoneNumber, verifiedName, qualityRating: "GREEN" });
+        send(204, null);
+        return;
+      }
+      if (req.method === "POST" && url.pathname === "/pages") {
+        const { id, name, accessToken, igAccountId, igUsername, igName } = body as FakePage;
+        fake.registerPage({ id, name, accessToken, igAccountId, igUsername, igName });
         send(204, null);
         return;
       }
@@ -108,6 +114,14 @@ export async function fakeRequests(): Promise<FakeRequestSummary[]> {
 /** Makes the fake Graph API know a WhatsApp number (so connecting and sending from it work). */
 export async function registerFakePhoneNumber(phone: { id: string; displayPhoneNumber?: string; verifiedName?: string }): Promise<void> {
   await fetch(`${controlUrl()}/phone-numbers`, { method: "POST", body: JSON.stringify(phone) });
+}
+
+/**
+ * Adds a Facebook Page, with its Instagram professional account, to what the fake's Facebook
+ * user manages (GET /me/accounts), so "Connect Instagram" can connect an account of the spec's own.
+ */
+export async function registerFakePage(page: Pick<FakePage, "id" | "name" | "accessToken" | "igAccountId" | "igUsername" | "igName">): Promise<void> {
+  await fetch(`${controlUrl()}/pages`, { method: "POST", body: JSON.stringify(page) });
 }
 
 /** Replaces the templates the fake lists for a WABA. */

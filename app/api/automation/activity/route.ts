@@ -1,4 +1,4 @@
-// GET /api/automation/activity – the automation activity log, newest first (?cursor=&limit=)
+// GET /api/automation/activity – the automation activity log, newest first (?cursor=&limit=&result=ok|skipped|failed&flowId=)
 import { withWorkspace } from "@/lib/auth/with-workspace";
 import { listAutomationActivity, listAutomationActivityQuerySchema } from "@/lib/flows/runner/list-automation-activity";
 

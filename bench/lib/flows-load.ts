@@ -1,0 +1,225 @@
+import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import type pg from "pg";
+import { newWamid, signMetaBody, whatsAppTextPayload } from "../../lib/simulate/payloads";
+import type { FakeProviders } from "../../tests/fakes/fake-providers";
+import { FLOW_KEYWORD } from "./flows-seed";
+import type { BenchChannel } from "./seed";
+
+// One phase of `npm run bench:flows`: signed WhatsApp text messages that start the keyword flow,
+// posted to the app at a fixed rate (open loop: a message leaves when it is due, whatever the
+// app does), and three times per message:
+//   t0       the POST leaves (its due time),
+//   t_ingest the inbound Message row is visible (committed) in the database — observed by polling
+//            the outstanding wamids every `pollMs` (so t_ingest is late by up to pollMs + a query),
+//   t_reply  the fake Graph API receives POST /{phone-number-id}/messages for that contact (the
+//            adapter's call; the fake stamps it on arrival).
+// Replies are matched by recipient: with one message per contact each reply is that message's;
+// with several messages from one contact, the k-th reply is the k-th message's.
+
+export type Inbound = {
+  n: number;
+  wamid: string;
+  from: string;
+  t0: number;
+  answeredAt?: number;
+  status?: number;
+  ingestAt?: number;
+  replyAt?: number;
+};
+
+export type FlowPhaseResult = {
+  name: string;
+  rate: number;
+  seconds: number;
+  contacts: "distinct" | number;
+  inbound: Inbound[];
+  accepted: number;
+  notAccepted: number;
+  /** Replies received beyond one per accepted message. */
+  duplicates: number;
+  /** Replies to contacts this phase never wrote from (late replies of an earlier phase, if it left a backlog). */
+  strayReplies: number;
+  lost: number;
+  generatorLagMs: number;
+};
+
+export type RunFlowPhaseOptions = {
+  name: string;
+  baseUrl: string;
+  channel: BenchChannel;
+  pool: pg.Pool;
+  fake: FakeProviders;
+  rate: number;
+  seconds: number;
+  /** The sender of message n (distinct numbers, or one number for the pacing run). */
+  fromOf: (n: number) => string;
+  pollMs: number;
+  /** After the last message, how long to wait for the missing replies. */
+  settleSeconds: number;
+  log: (message: string) => void;
+};
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+export async function runFlowPhase(options: RunFlowPhaseOptions): Promise<FlowPhaseResult> {
+  const { baseUrl, channel, pool, fake, rate, seconds, fromOf, pollMs, log } = options;
+  const url = new URL(`/api/webhooks/whatsapp/${channel.channelId}`, baseUrl);
+  const inbound: Inbound[] = [];
+  const byContact = new Map<string, Inbound[]>();
+  const repliesByContact = new Map<string, number>();
+  let strayReplies = 0;
+  let scanned = fake.requests.length;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+
+  const scanReplies = () => {
+    for (; scanned < fake.requests.length; scanned++) {
+      const request = fake.requests[scanned]!;
+      if (request.provider !== "graph" || request.method !== "POST" || !request.path.endsWith(`/${channel.phoneNumberId}/messages`)) continue;
+      const to = request.body && typeof request.body === "object" && "to" in request.body ? String(request.body.to) : "";
+      const list = byContact.get(to);
+      const index = repliesByContact.get(to) ?? 0;
+      repliesByContact.set(to, index + 1);
+      if (!list) {
+        strayReplies++;
+        continue;
+      }
+      const target = list[index];
+      if (target) target.replyAt = request.receivedAt.getTime();
+    }
+  };
+
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const started = Date.now();
+      scanReplies();
+      const outstanding = inbound.filter((item) => item.ingestAt === undefined && item.status !== undefined && item.status < 300).map((item) => item.wamid);
+      if (outstanding.length > 0) {
+        const { rows } = await pool.query<{ externalId: string }>(`SELECT "externalId" FROM "Message" WHERE "channelId" = $1 AND "externalId" = ANY($2::text[])`, [channel.channelId, outstanding]);
+        const seen = Date.now();
+        const found = new Set(rows.map((row) => row.externalId));
+        for (const item of inbound) if (item.ingestAt === undefined && found.has(item.wamid)) item.ingestAt = seen;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, pollMs - (Date.now() - started))));
+    }
+  })();
+
+  const total = Math.round(rate * seconds);
+  const startedAt = Date.now() + 50;
+  const requests: Promise<void>[] = [];
+  for (let n = 0; n < total; n++) {
+    const due = startedAt + (n * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const from = fromOf(n);
+    const wamid = newWamid();
+    const body = JSON.stringify(
+      whatsAppTextPayload({ wabaId: channel.wabaId, phoneNumberId: channel.phoneNumberId, from, name: `Flow customer ${from.slice(-5)}`, text: `${FLOW_KEYWORD} message ${n}`, id: wamid }),
+    );
+    const item: Inbound = { n, wamid, from, t0: Date.now() };
+    inbound.push(item);
+    byContact.set(from, [...(byContact.get(from) ?? []), item]);
+    requests.push(
+      post(url, body, signMetaBody(body, channel.appSecret)).then(
+        (status) => {
+          item.status = status;
+          item.answeredAt = Date.now();
+        },
+        () => {
+          item.status = 0;
+          item.answeredAt = Date.now();
+        },
+      ),
+    );
+    if (n > 0 && n % Math.max(1, Math.round(rate * 10)) === 0) log(`${options.name}: ${n}/${total} sent, ${inbound.filter((i) => i.replyAt !== undefined).length} replied`);
+  }
+  await Promise.all(requests);
+  const deadline = Date.now() + options.settleSeconds * 1000;
+  while (Date.now() < deadline && inbound.some((item) => item.status !== undefined && item.status < 300 && (item.replyAt === undefined || item.ingestAt === undefined))) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // A little longer for duplicates to show up (a retried send would arrive within seconds).
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  polling = false;
+  await poller;
+  scanReplies();
+  lag.disable();
+
+  const accepted = inbound.filter((item) => item.status !== undefined && item.status >= 200 && item.status < 300);
+  let duplicates = 0;
+  for (const [contact, count] of repliesByContact) {
+    const mine = byContact.get(contact);
+    if (!mine) continue; // counted as stray
+    const expected = mine.filter((item) => item.status !== undefined && item.status < 300).length;
+    if (count > expected) duplicates += count - expected;
+  }
+  return {
+    name: options.name,
+    rate,
+    seconds,
+    contacts: byContact.size === inbound.length ? "distinct" : byContact.size,
+    inbound,
+    accepted: accepted.length,
+    notAccepted: inbound.length - accepted.length,
+    duplicates,
+    strayReplies,
+    lost: accepted.filter((item) => item.replyAt === undefined).length,
+    generatorLagMs: lag.max / 1e6,
+  };
+}
+
+function post(url: URL, body: string, signature: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: "POST", agent, timeout: 10_000, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "X-Hub-Signature-256": signature } },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error("timeout")));
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+export type WaitForIdleOptions = { pool: pg.Pool; timeoutSeconds: number; log: (message: string) => void };
+
+/** Waits until no webhook, automation or send job is waiting or running (an earlier phase's backlog), up to the timeout. */
+export async function waitForIdle({ pool, timeoutSeconds, log }: WaitForIdleOptions): Promise<number> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name IN ('webhook-process', 'automations', 'message-send') AND state < 'completed' AND start_after < now() + interval '1 minute'`,
+    );
+    const left = rows[0]?.n ?? 0;
+    if (left === 0 || Date.now() > deadline) {
+      if (left > 0) log(`still ${left} job(s) waiting after ${timeoutSeconds} s: going on`);
+      return left;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export type QueueTiming = { jobs: number; waitP50: number; waitP95: number; runP50: number; runP95: number };
+
+/**
+ * Where the time goes, from pg-boss's own bookkeeping of the jobs created in [from, to]: per queue,
+ * the wait (due → fetched by a worker: polling and backlog) and the run (fetched → completed: the
+ * handler, including its database round trips and, for sends, the provider call).
+ */
+export async function queueTimings(pool: pg.Pool, from: Date, to: Date): Promise<Record<string, QueueTiming>> {
+  const { rows } = await pool.query<{ name: string; jobs: number; w50: number; w95: number; r50: number; r95: number }>(
+    `SELECT name, count(*)::int AS jobs,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY w) AS w50, percentile_cont(0.95) WITHIN GROUP (ORDER BY w) AS w95,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY r) AS r50, percentile_cont(0.95) WITHIN GROUP (ORDER BY r) AS r95
+       FROM (SELECT name, extract(epoch FROM started_on - GREATEST(created_on, start_after)) * 1000 AS w, extract(epoch FROM completed_on - started_on) * 1000 AS r
+               FROM pgboss.job WHERE name IN ('webhook-process', 'automations', 'message-send') AND state = 'completed' AND created_on BETWEEN $1 AND $2) t
+      GROUP BY name ORDER BY name`,
+    [from, to],
+  );
+  return Object.fromEntries(rows.map((row) => [row.name, { jobs: row.jobs, waitP50: Math.round(row.w50), waitP95: Math.round(row.w95), runP50: Math.round(row.r50), runP95: Math.round(row.r95) }]));
+}
