@@ -48,6 +48,8 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-secret-that-is-long-enough-0123456789",
       NEXTAUTH_URL: `http://localhost:${port}`,
       LOG_LEVEL: "warn",
+      // Every journey signs up its own workspace from 127.0.0.1: more than the default 20 per hour.
+      SIGNUP_RATE_LIMIT_PER_HOUR: "1000",
       GRAPH_API_URL: `http://127.0.0.1:${fakePort}/graph`,
       TWILIO_API_URL: `http://127.0.0.1:${fakePort}/twilio`,
       // "Connect Instagram": the platform's Meta app and the Facebook Login dialog, both on the fake.

@@ -9,7 +9,9 @@ const limiters = {
   // The client address comes from X-Forwarded-For, which a client can forge: this per-account
   // ceiling bounds guessing however many addresses an attacker claims to have.
   signInAccount: new RateLimiterMemory({ keyPrefix: "sign-in-account", points: 50, duration: 60 * 60 }),
-  signUp: new RateLimiterMemory({ keyPrefix: "sign-up", points: 20, duration: 60 * 60 }),
+  // Sign-ups per address and hour (SIGNUP_RATE_LIMIT_PER_HOUR; the end-to-end suite, which signs
+  // up a workspace per journey from one address, raises it).
+  signUp: new RateLimiterMemory({ keyPrefix: "sign-up", points: Number(process.env.SIGNUP_RATE_LIMIT_PER_HOUR ?? 20), duration: 60 * 60 }),
   // REST API and UI calls. An open inbox tab polls ~30 times a minute, so a person with a few
   // tabs stays far below; a runaway script gets 429 + Retry-After instead of starving others.
   apiKey: new RateLimiterMemory({ keyPrefix: "api-key", points: Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 1200), duration: 60 }),
