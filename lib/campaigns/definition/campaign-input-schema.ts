@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { audienceSchema } from "./audience-schema";
 import { contentSchema } from "./content-schema";
-import { isTimeZone } from "./schedule";
+import { isTimeZone } from "@/lib/flows/definition/is-time-zone";
 
 // POST /api/campaigns and PATCH /api/campaigns/[id] (drafts). Client-safe: the wizard uses it.
 // Channel-dependent rules (templates, pace limits, flows, schedule in the future) are checked by

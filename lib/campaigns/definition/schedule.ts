@@ -1,18 +1,10 @@
 import { TZDate } from "@date-fns/tz";
+import { isTimeZone } from "@/lib/flows/definition/is-time-zone";
 
 // Campaign schedules are entered as a wall-clock time in a chosen IANA time zone and stored as
 // the UTC instant (Campaign.scheduledAt) plus the zone (Campaign.timezone) to show it back.
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
-
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** "2026-12-01T09:30" in "Europe/Paris" → the instant; null when the text is not such a time. */
 export function localTimeToInstant(local: string, timeZone: string): Date | null {

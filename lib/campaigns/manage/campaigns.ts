@@ -1,5 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
+import type { CampaignStatus } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/http/errors";
 import { campaignInputSchema, type CampaignInput, type CampaignUpdate } from "@/lib/campaigns/definition/campaign-input-schema";
 import { checkCampaign } from "./check-campaign";
@@ -17,12 +18,12 @@ export async function getCampaign(workspaceId: string, id: string): Promise<Camp
   return toCampaignSummary(row, counts.get(row.id) ?? emptyCounts());
 }
 
-export type ListCampaignsOptions = { workspaceId: string; cursor?: string | null; limit?: number; status?: string | null };
+export type ListCampaignsOptions = { workspaceId: string; cursor?: string | null; limit?: number; status?: CampaignStatus | null };
 
 /** Newest first, cursor-paginated (the cursor is the last campaign's id). */
 export async function listCampaigns({ workspaceId, cursor, limit = 20, status }: ListCampaignsOptions) {
   const rows = await prisma.campaign.findMany({
-    where: { workspaceId, ...(status ? { status: status as never } : {}) },
+    where: { workspaceId, ...(status ? { status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "./is-time-zone";
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -21,12 +22,3 @@ export const businessHoursSchema = z.object({
 });
 
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
-
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
