@@ -27,7 +27,9 @@ const contextRow = z.object({
  */
 export async function loadRunContext({ client, workspaceId, channelId }: LoadRunContextOptions): Promise<RunContext | null> {
   const { rows } = await client.query(
-    `SELECT w.settings, w.credits, now() AS db_now, c.id AS channel_id, c.type::text AS channel_type, c.status::text AS channel_status,
+    // The run's clock rounded to milliseconds exactly as createdAt (timestamp(3)) stores it, so the
+    // pacer's send times and the messages' stored times agree to the millisecond.
+    `SELECT w.settings, w.credits, timezone('UTC', now())::timestamp(3) AT TIME ZONE 'UTC' AS db_now, c.id AS channel_id, c.type::text AS channel_type, c.status::text AS channel_status,
             c."externalId" AS channel_external_id
        FROM "Workspace" w JOIN "Channel" c ON c."workspaceId" = w.id AND c.id = $2
       WHERE w.id = $1`,
