@@ -11,6 +11,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 // port so parallel runs on different E2E_PORTs do not collide (3210 → 3499).
 const fakePort = Number(process.env.E2E_FAKE_PORT ?? port + 289);
 process.env.E2E_FAKE_PORT = String(fakePort);
+const embeddedDbPort = Number(process.env.E2E_DB_PORT ?? port + 292);
+process.env.E2E_DB_PORT = String(embeddedDbPort);
 // A fresh embedded database per run keeps the journeys independent of earlier runs.
 const dataDir = process.env.E2E_DB_DIR ?? path.join(mkdtempSync(path.join(tmpdir(), "switchboard-e2e-")), "pglite");
 process.env.E2E_DB_DIR = dataDir;
@@ -52,6 +54,10 @@ export default defineConfig({
       SIGNUP_RATE_LIMIT_PER_HOUR: "1000",
       GRAPH_API_URL: `http://127.0.0.1:${fakePort}/graph`,
       TWILIO_API_URL: `http://127.0.0.1:${fakePort}/twilio`,
+      TWILIO_CONTENT_API_URL: `http://127.0.0.1:${fakePort}/twilio-content`,
+      // A known port for the embedded database, so a journey can seed what no API can (a
+      // Twilio conversation older than 24 h: Twilio webhooks carry no time).
+      EMBEDDED_DB_PORT: String(embeddedDbPort),
       // "Connect Instagram": the platform's Meta app and the Facebook Login dialog, both on the fake.
       META_APP_ID: E2E_META_APP.appId,
       META_APP_SECRET: E2E_META_APP.appSecret,

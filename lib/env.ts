@@ -21,6 +21,7 @@ const envSchema = z.object({
   GRAPH_API_URL: z.url("must be a URL, e.g. https://graph.facebook.com").default("https://graph.facebook.com"),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v24.0").default("v24.0"),
   TWILIO_API_URL: z.url("must be a URL, e.g. https://api.twilio.com").default("https://api.twilio.com"),
+  TWILIO_CONTENT_API_URL: z.url("must be a URL, e.g. https://content.twilio.com").default("https://content.twilio.com"),
   META_APP_ID: z.string().regex(/^\d{5,25}$/, "must be the numeric Meta App ID (App settings → Basic)").optional(),
   META_APP_SECRET: z.string().min(16, "must be the Meta app secret (App settings → Basic)").optional(),
   META_LOGIN_CONFIG_ID: z.string().regex(/^\d{5,25}$/, "must be the numeric configuration ID (Facebook Login for Business → Configurations)").optional(),

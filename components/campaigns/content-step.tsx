@@ -23,7 +23,7 @@ export function ContentStep({ slug, state, channel, errors, onChange }: ContentS
   const set = (change: Partial<WizardState["content"]>) => onChange({ ...state, ...change });
   const kinds = [
     { value: "text", label: "A text message", hint: "Only to contacts inside their 24-hour window; the others are skipped." },
-    { value: "template", label: "An approved WhatsApp template", hint: templatesAllowed ? "Reaches contacts outside the 24-hour window too." : "WhatsApp Cloud API channels only." },
+    { value: "template", label: "An approved WhatsApp template", hint: templatesAllowed ? "Reaches contacts outside the 24-hour window too." : "WhatsApp channels only." },
     { value: "flow", label: "Start a flow", hint: "Runs an active flow for each recipient, like a trigger would." },
   ] as const;
   return (

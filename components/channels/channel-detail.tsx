@@ -204,7 +204,9 @@ function ChannelDetailBody({ slug, data, canManage, shouldOpenUpdate }: BodyProp
         </Card>
       ) : null}
 
-      {channel.type === "whatsapp_cloud" ? <TemplatesCard slug={slug} channelId={channel.id} canSync={canManage && channel.status !== "disconnected"} /> : null}
+      {channel.type === "whatsapp_cloud" || channel.type === "twilio_whatsapp" ? (
+        <TemplatesCard slug={slug} channelId={channel.id} provider={channel.type === "twilio_whatsapp" ? "twilio" : "meta"} canSync={canManage && channel.status !== "disconnected"} />
+      ) : null}
 
       <Card title="Token log" description="Connections, refreshes and re-auth events of this channel, newest first.">
         {tokenEvents.length === 0 ? (

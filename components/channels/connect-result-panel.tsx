@@ -25,7 +25,7 @@ export function ConnectResultPanel({ result, isUpdate = false, onDone }: Connect
         </p>
         {result.templates ? (
           <p className="mt-1 text-sm text-slate-700">
-            {result.templates.synced} message {result.templates.synced === 1 ? "template" : "templates"} synced from Meta.
+            {result.templates.synced} message {result.templates.synced === 1 ? "template" : "templates"} synced from {provider}.
           </p>
         ) : null}
       </div>

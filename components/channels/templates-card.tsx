@@ -18,6 +18,7 @@ const STATUS_TONES: Record<string, BadgeTone> = {
   REJECTED: "danger",
   DISABLED: "danger",
   DELETED: "neutral",
+  UNSUBMITTED: "neutral",
 };
 
 function statusLabel(status: string): string {
@@ -25,17 +26,18 @@ function statusLabel(status: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export type TemplatesCardProps = { slug: string; channelId: string; canSync: boolean };
+export type TemplatesCardProps = { slug: string; channelId: string; canSync: boolean; /** Where templates are created: Meta's WhatsApp Manager or Twilio's Content Template Builder. */ provider?: "meta" | "twilio" };
 
-/** The WABA's message templates with their approval status, and "Sync templates". */
-export function TemplatesCard({ slug, channelId, canSync }: TemplatesCardProps) {
+/** The channel's message templates (WABA templates, or Twilio Content templates) with their approval status, and "Sync templates". */
+export function TemplatesCard({ slug, channelId, canSync, provider = "meta" }: TemplatesCardProps) {
   const queryClient = useQueryClient();
   const templates = useQuery({ ...channelTemplatesQuery({ slug, id: channelId }), meta: { showsErrorInline: true } });
   const sync = useMutation({
     mutationFn: () => channelApi.syncTemplates({ slug, id: channelId }),
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: channelKeys.detail(slug, channelId) });
-      toast(`${result.synced} ${result.synced === 1 ? "template" : "templates"} synced${result.deleted ? `, ${result.deleted} marked deleted` : ""}`, "success");
+      const duplicates = result.duplicates?.length ? `; ${result.duplicates.length} shared ${result.duplicates.length === 1 ? "name was" : "names were"} told apart by Content SID` : "";
+      toast(`${result.synced} ${result.synced === 1 ? "template" : "templates"} synced${result.deleted ? `, ${result.deleted} marked deleted` : ""}${duplicates}`, "success");
     },
     // A rejected token marks the channel needs re-auth: show it.
     onError: () => void queryClient.invalidateQueries({ queryKey: channelKeys.detail(slug, channelId) }),
@@ -54,7 +56,7 @@ export function TemplatesCard({ slug, channelId, canSync }: TemplatesCardProps) 
       }
     >
       <QueryStatus isPending={templates.isPending} error={templates.error} what="templates" onRetry={() => void templates.refetch()} />
-      {templates.data?.templates.length === 0 ? <p className="text-sm text-slate-500">No templates yet. Create them in WhatsApp Manager, then sync.</p> : null}
+      {templates.data?.templates.length === 0 ? <p className="text-sm text-slate-500">No templates yet. Create them in {provider === "twilio" ? "Twilio’s Content Template Builder and submit them to WhatsApp" : "WhatsApp Manager"}, then sync.</p> : null}
       {templates.data?.templates.length ? (
         <ul className="-mx-5 divide-y divide-slate-100" aria-label="Message templates">
           {templates.data.templates.map((template) => (

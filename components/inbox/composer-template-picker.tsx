@@ -29,7 +29,7 @@ export function ComposerTemplatePicker({ templates, isSending, onSend }: Compose
   const template = templates.find((candidate) => templateId(candidate) === selectedId) ?? null;
 
   if (templates.length === 0) {
-    return <p className="text-sm text-slate-600">This number has no approved templates yet. Create one in WhatsApp Manager, then sync templates on the channel page.</p>;
+    return <p className="text-sm text-slate-600">This number has no approved templates yet. Create one in WhatsApp Manager (or, for a Twilio sender, in Twilio’s Content Template Builder), then sync templates on the channel page.</p>;
   }
 
   const missing = template ? missingVariables(template.variables, values) : [];

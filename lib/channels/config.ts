@@ -12,6 +12,7 @@ const channelConfigSchema = z.object({
     .regex(/^v\d+\.\d+$/, "GRAPH_API_VERSION must look like v24.0")
     .default("v24.0"),
   TWILIO_API_URL: z.url("TWILIO_API_URL must be a URL such as https://api.twilio.com").default("https://api.twilio.com"),
+  TWILIO_CONTENT_API_URL: z.url("TWILIO_CONTENT_API_URL must be a URL such as https://content.twilio.com").default("https://content.twilio.com"),
 });
 
 export type ChannelConfig = {
@@ -20,6 +21,8 @@ export type ChannelConfig = {
   graphApiVersion: string;
   /** Twilio REST origin without a trailing slash, e.g. https://api.twilio.com */
   twilioApiUrl: string;
+  /** Twilio Content API origin (WhatsApp Content templates), e.g. https://content.twilio.com */
+  twilioContentApiUrl: string;
 };
 
 /** Reads the provider base URLs from the environment, with the real APIs as defaults. */
@@ -29,12 +32,14 @@ export function getChannelConfig(source: Record<string, string | undefined> = pr
     GRAPH_API_URL: source.GRAPH_API_URL || undefined,
     GRAPH_API_VERSION: source.GRAPH_API_VERSION || undefined,
     TWILIO_API_URL: source.TWILIO_API_URL || undefined,
+    TWILIO_CONTENT_API_URL: source.TWILIO_CONTENT_API_URL || undefined,
   });
   if (!result.success) throw new Error(`Invalid channel configuration: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
   return {
     graphApiUrl: result.data.GRAPH_API_URL.replace(/\/+$/, ""),
     graphApiVersion: result.data.GRAPH_API_VERSION,
     twilioApiUrl: result.data.TWILIO_API_URL.replace(/\/+$/, ""),
+    twilioContentApiUrl: result.data.TWILIO_CONTENT_API_URL.replace(/\/+$/, ""),
   };
 }
 
@@ -47,4 +52,9 @@ export function buildGraphUrl(path: string): string {
 /** `https://api.twilio.com/<path>` for the configured origin. */
 export function buildTwilioUrl(path: string): string {
   return `${getChannelConfig().twilioApiUrl}/${path.replace(/^\/+/, "")}`;
+}
+
+/** `https://content.twilio.com/<path>` for the configured origin. */
+export function buildTwilioContentUrl(path: string): string {
+  return `${getChannelConfig().twilioContentApiUrl}/${path.replace(/^\/+/, "")}`;
 }

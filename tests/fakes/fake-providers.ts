@@ -12,11 +12,12 @@ import type { AddressInfo } from "node:net";
 //   process.env.GRAPH_API_URL = fake.graphUrl; process.env.TWILIO_API_URL = fake.twilioUrl;
 //   fake.registerToken("EAA-test");
 //
-// Meta lives under `${url}/graph/{version}/…`, Twilio under `${url}/twilio/2010-04-01/…`, and
-// the Facebook Login dialog under `${url}/facebook/{version}/dialog/oauth` (FACEBOOK_DIALOG_URL).
+// Meta lives under `${url}/graph/{version}/…`, Twilio under `${url}/twilio/2010-04-01/…`, Twilio's
+// Content API under `${url}/twilio-content/v1/…` (TWILIO_CONTENT_API_URL), and the Facebook Login
+// dialog under `${url}/facebook/{version}/dialog/oauth` (FACEBOOK_DIALOG_URL).
 
 export type RecordedRequest = {
-  provider: "graph" | "twilio" | "facebook" | "unknown";
+  provider: "graph" | "twilio" | "twilio_content" | "facebook" | "unknown";
   method: string;
   /** Path below the provider prefix, e.g. `/v24.0/106540352242922/messages`. */
   path: string;
@@ -87,6 +88,20 @@ export type FakeTemplate = {
   components?: unknown[];
 };
 
+/**
+ * A Twilio Content template as GET /v1/ContentAndApprovals lists it. `approval_requests` is the
+ * WhatsApp approval (`{ name, category, content_type, status, rejection_reason, allow_category_change }`),
+ * null for a content never submitted to WhatsApp.
+ */
+export type FakeTwilioContent = {
+  sid: string;
+  friendly_name?: string;
+  language: string;
+  variables?: Record<string, string>;
+  types: Record<string, unknown>;
+  approval_requests?: Record<string, unknown> | null;
+};
+
 export type FakeProviders = {
   /** Origin of the fake, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -96,6 +111,8 @@ export type FakeProviders = {
   dialogUrl: string;
   /** Value for TWILIO_API_URL. */
   twilioUrl: string;
+  /** Value for TWILIO_CONTENT_API_URL. */
+  twilioContentUrl: string;
   /** Every request received, oldest first (including failed and unauthorised ones). */
   requests: RecordedRequest[];
   lastRequest(): RecordedRequest | undefined;
@@ -116,6 +133,12 @@ export type FakeProviders = {
   removePage(pageId: string): void;
   /** Replaces the templates GET /{waba-id}/message_templates lists for this WABA (none by default). */
   setTemplates(wabaId: string, templates: FakeTemplate[]): void;
+  /**
+   * Replaces the Content templates GET /v1/ContentAndApprovals lists for this Twilio account
+   * (none by default). Once an account has contents, its Messages API refuses an unknown
+   * ContentSid with error 21655, as Twilio does.
+   */
+  setTwilioContents(accountSid: string, contents: FakeTwilioContent[]): void;
   failNext(rule: FailRule): void;
   delayNext(rule: DelayRule): void;
   /** Forgets requests, failure and delay rules; registrations stay. */
@@ -164,6 +187,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
   const subscriptions = new Set<string>();
   const twilioMessages = new Map<string, Record<string, unknown>>();
   const templatesByWaba = new Map<string, FakeTemplate[]>();
+  const twilioContents = new Map<string, FakeTwilioContent[]>();
   let permissions = DEFAULT_PERMISSIONS;
   let loginUser: FakeLoginUser = { id: "10160000000000001", name: "Fake User" };
   let accountsPageSize: number | null = null;
@@ -539,6 +563,51 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     return twilioError(405, 20004, "Method not allowed");
   }
 
+  // GET /v1/ContentAndApprovals: Twilio's page-based listing (PageSize default 50, max 1000;
+  // Page is informational, PageToken the opaque position), with `meta` as Twilio's list
+  // resources answer it and `next_page_url` a full URL on the same host.
+  function handleTwilioContent(request: RecordedRequest): Answer {
+    const accountSid = twilioAuth(request);
+    if (!accountSid) return twilioError(401, 20003, "Authenticate");
+    if (request.method !== "GET" || request.path !== "/v1/ContentAndApprovals") return twilioError(404, 20404, "The requested resource was not found");
+    const all = twilioContents.get(accountSid) ?? [];
+    const requestedSize = request.query.PageSize === undefined ? 50 : Number(request.query.PageSize);
+    if (!Number.isInteger(requestedSize) || requestedSize < 1 || requestedSize > 1000) return twilioError(400, 20001, "PageSize must be between 1 and 1000");
+    const page = Number(request.query.Page ?? 0) || 0;
+    const start = request.query.PageToken ? Number(Buffer.from(request.query.PageToken, "base64url").toString("utf8").replace(/^PT/, "")) || 0 : 0;
+    const host = typeof request.headers.host === "string" ? request.headers.host : "127.0.0.1";
+    const base = `http://${host}/twilio-content/v1/ContentAndApprovals`;
+    const pageUrl = (pageIndex: number, token?: number) =>
+      `${base}?${new URLSearchParams({ PageSize: String(requestedSize), Page: String(pageIndex), ...(token ? { PageToken: Buffer.from(`PT${token}`).toString("base64url") } : {}) })}`;
+    const contents = all.slice(start, start + requestedSize).map((content) => ({
+      date_created: "2024-07-30T19:00:00Z",
+      date_updated: "2024-07-30T19:00:00Z",
+      sid: content.sid,
+      account_sid: accountSid,
+      friendly_name: content.friendly_name ?? null,
+      language: content.language,
+      variables: content.variables ?? {},
+      types: content.types,
+      approval_requests: content.approval_requests ?? null,
+    }));
+    const hasNext = start + requestedSize < all.length;
+    return {
+      status: 200,
+      body: {
+        contents,
+        meta: {
+          page,
+          page_size: requestedSize,
+          first_page_url: pageUrl(0),
+          previous_page_url: page > 0 ? pageUrl(page - 1, Math.max(0, start - requestedSize)) : null,
+          url: pageUrl(page, start),
+          next_page_url: hasNext ? pageUrl(page + 1, start + requestedSize) : null,
+          key: "contents",
+        },
+      },
+    };
+  }
+
   function createTwilioMessage(request: RecordedRequest, accountSid: string): Answer {
     const form = request.body && typeof request.body === "object" ? request.body : {};
     const field = (name: string): string | undefined => {
@@ -553,6 +622,11 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     if (!from) return twilioError(400, 21603, "A 'From' phone number is required.");
     if (!body && !mediaUrl && !field("ContentSid")) return twilioError(400, 21619, "A text message body or media urls must be specified.");
     if (body && body.length > 1600) return twilioError(400, 21617, "The concatenated message body exceeds the 1600 character limit.");
+    const contentSid = field("ContentSid");
+    const known = twilioContents.get(accountSid);
+    if (contentSid && known && known.length > 0 && !known.some((content) => content.sid === contentSid)) {
+      return twilioError(400, 21655, "The ContentSid is Invalid");
+    }
     const sid = `SM${randomBytes(16).toString("hex")}`;
     const now = new Date().toUTCString();
     const message = {
@@ -623,11 +697,20 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? "/", "http://fake.local");
-    const prefix = url.pathname.startsWith("/graph/") ? "graph" : url.pathname.startsWith("/twilio/") ? "twilio" : url.pathname.startsWith("/facebook/") ? "facebook" : "unknown";
+    const prefix = url.pathname.startsWith("/graph/")
+      ? "graph"
+      : url.pathname.startsWith("/twilio/")
+        ? "twilio"
+        : url.pathname.startsWith("/twilio-content/")
+          ? "twilio_content"
+          : url.pathname.startsWith("/facebook/")
+            ? "facebook"
+            : "unknown";
+    const prefixPath = prefix === "twilio_content" ? "/twilio-content" : `/${prefix}`;
     const request: RecordedRequest = {
       provider: prefix,
       method: req.method ?? "GET",
-      path: prefix === "unknown" ? url.pathname : url.pathname.slice(prefix.length + 1),
+      path: prefix === "unknown" ? url.pathname : url.pathname.slice(prefixPath.length),
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       rawBody,
@@ -651,6 +734,8 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
       answer = handleGraph(request);
     } else if (prefix === "twilio") {
       answer = handleTwilio(request);
+    } else if (prefix === "twilio_content") {
+      answer = handleTwilioContent(request);
     } else if (prefix === "facebook") {
       answer = handleDialog(request);
     } else {
@@ -683,6 +768,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
     url: origin,
     graphUrl: `${origin}/graph`,
     twilioUrl: `${origin}/twilio`,
+    twilioContentUrl: `${origin}/twilio-content`,
     dialogUrl: `${origin}/facebook`,
     requests,
     lastRequest: () => requests.at(-1),
@@ -707,6 +793,7 @@ export async function startFakeProviders({ port = 0, host = "127.0.0.1" }: Start
       pages.delete(pageId);
     },
     setTemplates: (wabaId, templates) => void templatesByWaba.set(wabaId, [...templates]),
+    setTwilioContents: (accountSid, contents) => void twilioContents.set(accountSid, [...contents]),
     failNext: (rule) => void failRules.push({ ...rule, remaining: rule.times ?? 1 }),
     delayNext: (rule) => void delayRules.push({ ...rule, remaining: rule.times ?? 1 }),
     clearFailures: () => {

@@ -19,6 +19,8 @@ beforeAll(async () => {
   fake = await startFakeProviders();
   process.env.GRAPH_API_URL = fake.graphUrl;
   process.env.TWILIO_API_URL = fake.twilioUrl;
+  // A connect syncs the account's Content templates once (best effort).
+  process.env.TWILIO_CONTENT_API_URL = fake.twilioContentUrl;
   account = await createAccount({ label: "tw-connect" });
 });
 

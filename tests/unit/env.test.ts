@@ -69,6 +69,7 @@ describe("getEnv", () => {
     ["GRAPH_API_URL", "graph.facebook.com", "must be a URL"],
     ["GRAPH_API_VERSION", "24", "must look like v24.0"],
     ["TWILIO_API_URL", "twilio", "must be a URL"],
+    ["TWILIO_CONTENT_API_URL", "content", "must be a URL"],
     ["META_APP_SECRET", "short", "must be the Meta app secret"],
     ["META_VERIFY_TOKEN", "short", "must be at least 16 characters"],
     ["RUN_WORKERS", "yes", "must be true or false"],

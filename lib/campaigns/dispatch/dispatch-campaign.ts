@@ -6,6 +6,7 @@ import { queues } from "@/lib/jobs/queues";
 import type { OutboundMessage } from "@/lib/channels/types";
 import { evaluateSendPolicy, type SendRefusalCode } from "@/lib/inbox/compose/send-policy";
 import { renderTemplate } from "@/lib/inbox/compose/template-variables";
+import { toTemplateMessage } from "@/lib/inbox/compose/template-message";
 import { queueOutboundMessage } from "@/lib/messaging/queue-outbound-message";
 import { renderAutomatedText } from "@/lib/flows/runner/render-automated-text";
 import { contentSchema, type CampaignContent } from "@/lib/campaigns/definition/content-schema";
@@ -272,11 +273,11 @@ function refusalToSkip(code: SendRefusalCode, reason: string): { code: string; r
   }
 }
 
-type TemplateRow = { name: string; language: string; components: unknown };
+type TemplateRow = { name: string; language: string; components: unknown; externalId: string | null };
 
 async function loadTemplate(client: SqlClient, channelId: string, content: Extract<CampaignContent, { kind: "template" }>): Promise<TemplateRow | null> {
   const { rows } = await client.query<TemplateRow & { status: string }>(
-    `SELECT name, language, components, status FROM "MessageTemplate" WHERE "channelId" = $1 AND name = $2 AND language = $3`,
+    `SELECT name, language, components, status, "externalId" FROM "MessageTemplate" WHERE "channelId" = $1 AND name = $2 AND language = $3`,
     [channelId, content.name, content.language],
   );
   return rows[0]?.status === "APPROVED" ? rows[0] : null;
@@ -296,7 +297,8 @@ function buildMessage(content: CampaignContent, template: TemplateRow | null, ca
     if (!values.ok) return { ok: false, reason: `No value for the template variable${values.missing.length > 1 ? "s" : ""} ${values.missing.join(", ")} (and no fallback)` };
     const rendered = renderTemplate({ components: template.components, variables: values.values });
     if (!rendered.ok) return { ok: false, reason: rendered.reason ?? `Template variables not accepted: ${[...rendered.missing, ...rendered.invalid.map((item) => `${item.key} (${item.reason})`)].join(", ")}` };
-    return { ok: true, message: { type: "template", name: template.name, language: template.language, components: rendered.components, text: rendered.text } };
+    // Twilio: the Content SID with ContentVariables by the content's own placeholders.
+    return toTemplateMessage({ channelType, template, variables: values.values, rendered });
   }
   return { ok: false, reason: "Flow campaigns are started by the flow runner" };
 }

@@ -35,13 +35,16 @@ export async function checkCampaign(workspaceId: string, input: CampaignInput, {
   const content = input.content;
   if (content.kind === "template") {
     if (!supportsTemplates(channel.type)) {
-      throw invalid("content.kind", channel.type === "twilio_whatsapp" ? "Twilio templates are not supported yet: send a text or a flow to contacts inside their 24-hour window" : "templates exist only on WhatsApp Cloud API channels");
+      throw invalid("content.kind", "templates exist only on WhatsApp channels");
     }
     const template = await prisma.messageTemplate.findUnique({
       where: { channelId_name_language: { channelId: channel.id, name: content.name, language: content.language } },
-      select: { status: true, components: true },
+      select: { status: true, components: true, externalId: true },
     });
     if (!template) throw invalid("content.name", "no such template on this channel (sync the templates in Settings → Channels)");
+    if (channel.type === "twilio_whatsapp" && !/^HX[0-9a-fA-F]{32}$/.test(template.externalId ?? "")) {
+      throw invalid("content.name", "this template has no Twilio Content SID; sync the templates in Settings → Channels");
+    }
     if (template.status !== "APPROVED") throw invalid("content.name", `this template is ${template.status.toLowerCase()}; only approved templates can be sent`);
     const analysis = analyzeTemplate(template.components);
     if (!analysis.supported) throw invalid("content.name", analysis.reason);

@@ -4,6 +4,8 @@ import { encryptJson } from "@/lib/crypto/secrets";
 import { AppError } from "@/lib/http/errors";
 import type { TwilioCredentials } from "@/lib/channels/credentials";
 import { clearWebhookChannelCache } from "@/lib/channels/get-webhook-channel";
+import { syncTwilioTemplates } from "@/lib/channels/templates/sync-twilio-templates";
+import { logger } from "@/lib/logger";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { channelSummarySelect, type ChannelSummary } from "./channel-summary";
 import { checkTwilioAccount, type TwilioAccountProfile } from "./check-twilio";
@@ -13,7 +15,12 @@ import { readSettings } from "./settings-object";
 import type { ConnectTwilioInput } from "./schemas";
 import { twilioWebhookUrls, type TwilioSetup } from "./webhook-urls";
 
-export type TwilioConnectResult = { channel: ChannelSummary; setup: TwilioSetup };
+export type TwilioConnectResult = {
+  channel: ChannelSummary;
+  setup: TwilioSetup;
+  /** Outcome of the Content template sync that follows a connect; null when it failed (retry from the channel page). */
+  templates: { synced: number; deleted: number } | null;
+};
 
 export type ConnectTwilioOptions = { workspaceId: string; input: ConnectTwilioInput; baseUrl: string };
 
@@ -51,7 +58,10 @@ export async function connectTwilioChannel({ workspaceId, input, baseUrl }: Conn
     throw error;
   }
   clearWebhookChannelCache();
-  return { channel, setup: { type: "twilio_whatsapp", ...twilioWebhookUrls({ baseUrl, channelId: channel.id }) } };
+  const templates = await syncTemplatesAfterConnect({ workspaceId, channelId: channel.id });
+  // The template sync wrote settings.templatesSyncedAt: answer with the row as it is now.
+  const fresh = await prisma.channel.findUniqueOrThrow({ where: { id: channel.id }, select: channelSummarySelect });
+  return { channel: fresh, setup: { type: "twilio_whatsapp", ...twilioWebhookUrls({ baseUrl, channelId: channel.id }) }, templates };
 }
 
 export type UpdateTwilioOptions = { workspaceId: string; channelId: string; input: ConnectTwilioInput; baseUrl: string };
@@ -93,7 +103,9 @@ export async function updateTwilioChannel({ workspaceId, channelId, input, baseU
     throw error;
   }
   clearWebhookChannelCache();
-  return { channel, setup: { type: "twilio_whatsapp", ...twilioWebhookUrls({ baseUrl, channelId }) } };
+  const templates = await syncTemplatesAfterConnect({ workspaceId, channelId });
+  const fresh = await prisma.channel.findUniqueOrThrow({ where: { id: channel.id }, select: channelSummarySelect });
+  return { channel: fresh, setup: { type: "twilio_whatsapp", ...twilioWebhookUrls({ baseUrl, channelId }) }, templates };
 }
 
 function toCredentials({ accountSid, authToken, sender }: ConnectTwilioInput): TwilioCredentials {
@@ -104,3 +116,14 @@ function accountSettings(account: TwilioAccountProfile) {
   return { accountFriendlyName: account.friendlyName };
 }
 
+
+/** A failed sync never undoes a connect: the channel works, and templates can be synced again. */
+async function syncTemplatesAfterConnect({ workspaceId, channelId }: { workspaceId: string; channelId: string }) {
+  try {
+    const { synced, deleted } = await syncTwilioTemplates({ workspaceId, channelId });
+    return { synced, deleted };
+  } catch (error) {
+    logger.warn({ channelId, err: { message: error instanceof Error ? error.message : String(error) } }, "Twilio template sync after connect failed");
+    return null;
+  }
+}

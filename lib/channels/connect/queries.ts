@@ -69,7 +69,13 @@ const templateSchema = z.object({
 export type TemplateItem = z.infer<typeof templateSchema>;
 
 const templatesSchema = z.object({ templates: z.array(templateSchema), syncedAt: date.nullable() });
-const syncResultSchema = z.object({ synced: z.number(), deleted: z.number(), syncedAt: date });
+const syncResultSchema = z.object({
+  synced: z.number(),
+  deleted: z.number(),
+  syncedAt: date,
+  /** Twilio contents sharing a friendly name and language (stored apart by Content SID). */
+  duplicates: z.array(z.object({ name: z.string(), language: z.string(), sids: z.array(z.string()) })).optional(),
+});
 
 const workspaceHeader = (slug: string) => ({ "X-Workspace": slug });
 const channelUrl = (id: string) => `/api/channels/${encodeURIComponent(id)}`;

@@ -7,8 +7,8 @@ import { readCredentials } from "@/lib/channels/credentials";
 import { requestProvider } from "@/lib/channels/http";
 import { classifyGraphError, ProviderError } from "@/lib/channels/provider-error";
 import { markChannelNeedsReauth } from "@/lib/channels/lifecycle/mark-needs-reauth";
-import { readSettings } from "@/lib/channels/connect/settings-object";
-import { findDeletedTemplates, parseTemplatePage, type SyncedTemplate } from "./parse-templates";
+import { parseTemplatePage, type SyncedTemplate } from "./parse-templates";
+import { storeSyncedTemplates, type StoreSyncedTemplatesResult } from "./store-synced-templates";
 
 // Meta keeps a WABA's templates; Switchboard mirrors them so the composer and broadcasts can
 // offer approved ones. Status changes between syncs arrive as message_template_status_update
@@ -20,7 +20,7 @@ const PAGE_LIMIT = 100;
 const MAX_PAGES = 100;
 
 export type SyncTemplatesOptions = { workspaceId: string; channelId: string };
-export type SyncTemplatesResult = { synced: number; deleted: number; syncedAt: Date };
+export type SyncTemplatesResult = StoreSyncedTemplatesResult;
 
 /**
  * Lists every template of the channel's WABA (following paging.next), upserts them by
@@ -47,21 +47,7 @@ export async function syncWhatsAppTemplates({ workspaceId, channelId }: SyncTemp
     throw await toSyncError({ error, channelId });
   }
 
-  const stored = await prisma.messageTemplate.findMany({ where: { channelId }, select: { id: true, name: true, language: true, status: true } });
-  const { deletedIds } = findDeletedTemplates({ stored, synced: templates });
-  const syncedAt = new Date();
-  await prisma.$transaction([
-    ...templates.map((template) =>
-      prisma.messageTemplate.upsert({
-        where: { channelId_name_language: { channelId, name: template.name, language: template.language } },
-        create: { workspaceId, channelId, ...template, components: template.components as never },
-        update: { externalId: template.externalId, category: template.category, status: template.status, reason: template.reason, components: template.components as never },
-      }),
-    ),
-    prisma.messageTemplate.updateMany({ where: { id: { in: deletedIds }, channelId }, data: { status: "DELETED" } }),
-    prisma.channel.update({ where: { id: channelId }, data: { settings: { ...readSettings(channel.settings), templatesSyncedAt: syncedAt.toISOString() } } }),
-  ]);
-  return { synced: templates.length, deleted: deletedIds.length, syncedAt };
+  return storeSyncedTemplates({ workspaceId, channelId, settings: channel.settings, templates });
 }
 
 async function fetchAllTemplates({ wabaId, accessToken }: { wabaId: string; accessToken: string }): Promise<SyncedTemplate[]> {

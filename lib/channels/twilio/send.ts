@@ -113,7 +113,9 @@ function buildTemplate(message: TemplateMessage): [string, string][] {
   return [["ContentSid", message.name], ...(variables ? [["ContentVariables", JSON.stringify(variables)] as [string, string]] : [])];
 }
 
-const variablesRecordSchema = z.record(z.string().regex(/^\d+$/), z.string());
+// Keys are the content's own placeholders: positional ("1") or named ("first_name").
+// A Cloud-style component always has a `type`; a variables record never does.
+const variablesRecordSchema = z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string()).refine((record) => !("type" in record));
 const waComponentsSchema = z.array(
   z.looseObject({
     type: z.string().optional(),
@@ -122,8 +124,10 @@ const waComponentsSchema = z.array(
 );
 
 /**
- * ContentVariables is `{"1": "...", "2": "..."}`. Accepts that record as the first component,
- * or WhatsApp Cloud-style components whose text parameters are numbered in order.
+ * ContentVariables is `{"1": "...", "first_name": "..."}`. Accepts that record as the only
+ * component (what the composer and campaigns build from a synced Content template, keyed by the
+ * content's own placeholders), or WhatsApp Cloud-style components whose text parameters are
+ * numbered in order (flows that name a Content SID directly).
  */
 function contentVariables(components: unknown[] | undefined): Record<string, string> | undefined {
   if (!components || components.length === 0) return undefined;

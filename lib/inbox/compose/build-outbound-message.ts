@@ -3,6 +3,7 @@ import { numberedOptions } from "@/lib/channels/twilio/numbered-options";
 import { AppError } from "@/lib/http/errors";
 import { CHANNEL_LIMITS, describeLength, measureText, mediaKindOf, type MediaKind, type TextUnit } from "./channel-limits";
 import type { SendMessageInput } from "./schemas";
+import { toTemplateMessage } from "./template-message";
 import { renderTemplate } from "./template-variables";
 
 // Turns what the composer sent into the one OutboundMessage the send job will deliver, checking
@@ -14,7 +15,8 @@ const CHANNEL_NAMES: Record<ChannelKind, string> = { instagram: "Instagram", wha
 const KIND_PLURALS: Record<MediaKind, string> = { image: "images", video: "videos", audio: "audio messages", file: "documents" };
 
 export type ComposedAttachment = { id: string; fileName: string; mimeType: string; size: number; url: string };
-export type ComposedTemplate = { name: string; language: string; status: string; components: unknown };
+/** externalId: the provider's id (Twilio sends templates by this Content SID). */
+export type ComposedTemplate = { name: string; language: string; status: string; components: unknown; externalId?: string | null };
 
 export type BuildOutboundMessageOptions = {
   channelType: ChannelKind;
@@ -30,7 +32,7 @@ export function buildOutboundMessage({ channelType, input, attachment, template 
   const limits = CHANNEL_LIMITS[channelType];
   const channel = CHANNEL_NAMES[channelType];
 
-  if (input.template) return buildTemplateMessage({ request: input.template, template });
+  if (input.template) return buildTemplateMessage({ channelType, request: input.template, template });
 
   if (input.attachmentId) {
     if (!attachment) throw unprocessable("Attachment not found: upload it again", "attachmentId");
@@ -68,9 +70,9 @@ export function buildOutboundMessage({ channelType, input, attachment, template 
   return { type: "text", text };
 }
 
-type BuildTemplateOptions = { request: NonNullable<SendMessageInput["template"]>; template?: ComposedTemplate | null };
+type BuildTemplateOptions = { channelType: ChannelKind; request: NonNullable<SendMessageInput["template"]>; template?: ComposedTemplate | null };
 
-function buildTemplateMessage({ request, template }: BuildTemplateOptions): OutboundMessage {
+function buildTemplateMessage({ channelType, request, template }: BuildTemplateOptions): OutboundMessage {
   const label = `"${request.name}" (${request.language})`;
   if (!template) throw unprocessable(`There is no template ${label} on this channel; sync the templates if it was created recently`, "template");
   if (template.status !== "APPROVED") throw unprocessable(`The template ${label} is ${template.status.toLowerCase()}: only approved templates can be sent`, "template");
@@ -81,7 +83,9 @@ function buildTemplateMessage({ request, template }: BuildTemplateOptions): Outb
     const [first] = rendered.invalid;
     throw unprocessable(`The template variable ${first.key} ${first.reason}`, "template.variables");
   }
-  return { type: "template", name: template.name, language: template.language, components: rendered.components, text: rendered.text };
+  const built = toTemplateMessage({ channelType, template, variables: request.variables, rendered });
+  if (!built.ok) throw unprocessable(built.reason, "template");
+  return built.message;
 }
 
 type RequireLengthOptions = { text: string; limit: { max: number; unit: TextUnit }; label: string; channel: string };

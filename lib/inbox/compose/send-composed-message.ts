@@ -54,7 +54,7 @@ export async function sendComposedMessage({ workspaceId, conversationId, sender,
     input.template
       ? prisma.messageTemplate.findFirst({
           where: { workspaceId, channelId: context.channel.id, name: input.template.name, language: input.template.language },
-          select: { name: true, language: true, status: true, components: true },
+          select: { name: true, language: true, status: true, components: true, externalId: true },
         })
       : null,
   ]);

@@ -12,6 +12,9 @@ import { z } from "zod";
 // coupon code / OTP / flow parameter cannot be filled by the composer: they are reported as
 // unsupported rather than sent half-filled (Meta would answer 132000).
 
+// Anything else (a carousel, a Twilio location or list picker…) can't be filled in by the composer.
+const KNOWN_COMPONENTS = new Set(["HEADER", "BODY", "FOOTER", "BUTTONS"]);
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
 const buttonSchema = z.looseObject({ type: z.string(), text: z.string().optional(), url: z.string().optional() });
@@ -39,6 +42,10 @@ export function analyzeTemplate(components: unknown): TemplateAnalysis {
     ...placeholders(text),
     ...buttons.flatMap((button, index) => (button.type.toUpperCase() === "URL" && button.url && placeholders(button.url).length > 0 ? [`button.${index}`] : [])),
   ];
+  const unknown = parsed.data.find((component) => !KNOWN_COMPONENTS.has(component.type.toUpperCase()));
+  if (unknown) {
+    return { supported: false, text, variables, reason: `This template has a ${unknown.type.toLowerCase().replace(/_/g, " ")} part, which the composer can't fill in yet` };
+  }
   if (header && headerFormat(header) !== "TEXT") {
     return { supported: false, text, variables, reason: `This template has a ${headerFormat(header).toLowerCase()} header, which the composer can't fill in yet` };
   }
@@ -114,4 +121,31 @@ function parameterProblem(value: string): string | null {
   if (/ {5,}/.test(value)) return "can't contain more than 4 spaces in a row";
   if ([...value].length > 1024) return "is longer than 1024 characters";
   return null;
+}
+
+export type ContentVariablesOptions = { components: unknown; variables: Record<string, string> };
+
+/**
+ * Twilio Content templates take their values as ContentVariables keyed by the content's own
+ * placeholders ("1", "first_name"), header and link ones included: the composer's keys
+ * ("header.name", "button.0") are turned back into the placeholder they fill. Only the
+ * template's variables are kept. Call it after renderTemplate() succeeded.
+ */
+export function contentVariables({ components, variables }: ContentVariablesOptions): Record<string, string> {
+  const analysis = analyzeTemplate(components);
+  const parsed = z.array(componentSchema).safeParse(components);
+  const buttons = parsed.success ? (parsed.data.find((component) => component.type.toUpperCase() === "BUTTONS")?.buttons ?? []) : [];
+  const entries = analysis.variables.flatMap((key): [string, string][] => {
+    const value = variables[key];
+    if (value === undefined) return [];
+    const header = /^header\.(.+)$/.exec(key);
+    if (header) return [[header[1], value]];
+    const button = /^button\.(\d+)$/.exec(key);
+    if (button) {
+      const [placeholder] = placeholders(buttons[Number(button[1])]?.url ?? "");
+      return placeholder ? [[placeholder, value]] : [];
+    }
+    return [[key, value]];
+  });
+  return Object.fromEntries(entries);
 }

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FakePage, FakeProviders, FakeTemplate, RecordedRequest } from "../../fakes/fake-providers";
+import type { FakePage, FakeProviders, FakeTemplate, FakeTwilioContent, RecordedRequest } from "../../fakes/fake-providers";
 
 // The fake Graph API / Twilio server lives in Playwright's global-setup process, but the specs
 // run in worker processes. This small control server (loopback only, next to the fake) lets a
@@ -47,6 +47,12 @@ export async function startFakeControl({ fake, port }: { fake: FakeProviders; po
       if (req.method === "POST" && url.pathname === "/templates") {
         const { wabaId, templates } = body as { wabaId: string; templates: FakeTemplate[] };
         fake.setTemplates(wabaId, templates);
+        send(204, null);
+        return;
+      }
+      if (req.method === "POST" && url.pathname === "/twilio-contents") {
+        const { accountSid, contents } = body as { accountSid: string; contents: FakeTwilioContent[] };
+        fake.setTwilioContents(accountSid, contents);
         send(204, null);
         return;
       }
@@ -127,6 +133,11 @@ export async function registerFakePage(page: Pick<FakePage, "id" | "name" | "acc
 /** Replaces the templates the fake lists for a WABA. */
 export async function setFakeTemplates(wabaId: string, templates: FakeTemplate[]): Promise<void> {
   await fetch(`${controlUrl()}/templates`, { method: "POST", body: JSON.stringify({ wabaId, templates }) });
+}
+
+/** Replaces the Content templates the fake Twilio Content API lists for an account. */
+export async function setFakeTwilioContents(accountSid: string, contents: FakeTwilioContent[]): Promise<void> {
+  await fetch(`${controlUrl()}/twilio-contents`, { method: "POST", body: JSON.stringify({ accountSid, contents }) });
 }
 
 /** Makes the fake answer the next request(s) whose path ends with `pathEndsWith` with this error. */

@@ -137,6 +137,13 @@ describe("sendTwilioMessage: what is sent", () => {
     });
     fake.reset();
     expect(await sentForm({ type: "template", name: CONTENT_SID, language: "en" })).toEqual({ ...addresses, ContentSid: CONTENT_SID });
+    // Named placeholders of a synced Content template keep their names.
+    fake.reset();
+    expect(await sentForm({ type: "template", name: CONTENT_SID, language: "en", components: [{ first_name: "Ana", 1: "x" }] })).toEqual({
+      ...addresses,
+      ContentSid: CONTENT_SID,
+      ContentVariables: JSON.stringify({ 1: "x", first_name: "Ana" }),
+    });
   });
 });
 
@@ -164,6 +171,18 @@ describe("sendTwilioMessage: provider failures", () => {
     const everything = JSON.stringify({ ...error, message: error.message, stack: error.stack });
     expect(everything).not.toContain(wrongToken);
     expect(everything).not.toContain(Buffer.from(`${ACCOUNT_SID}:${wrongToken}`).toString("base64"));
+  });
+
+  it("fails permanently, naming Twilio's reason, for a Content SID the account doesn't have (21655)", async () => {
+    fake.setTwilioContents(ACCOUNT_SID, [{ sid: CONTENT_SID, language: "en", types: { "twilio/text": { body: "Hi" } } }]);
+    try {
+      const error = await capture({ message: { type: "template", name: "HXffffffffffffffffffffffffffffffff", language: "en" } });
+      expect(error).toMatchObject({ kind: "permanent", code: "21655", httpStatus: 400, reason: "Twilio rejected the message: The ContentSid is Invalid" });
+      fake.reset();
+      await expect(send({ message: { type: "template", name: CONTENT_SID, language: "en" } })).resolves.toMatchObject({ externalId: expect.stringMatching(/^SM/) });
+    } finally {
+      fake.setTwilioContents(ACCOUNT_SID, []);
+    }
   });
 
   it("fails permanently when the 24-hour window is closed (63016)", async () => {

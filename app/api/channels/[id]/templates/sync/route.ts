@@ -1,8 +1,8 @@
-// POST /api/channels/[id]/templates/sync – fetch every template of the WABA from Meta (idempotent)
+// POST /api/channels/[id]/templates/sync – fetch every template of the channel (WhatsApp Cloud API or Twilio Content) (idempotent)
 import { withWorkspace } from "@/lib/auth/with-workspace";
-import { syncWhatsAppTemplates } from "@/lib/channels/templates/sync-whatsapp-templates";
+import { syncChannelTemplates } from "@/lib/channels/templates/sync-channel-templates";
 
 export const POST = withWorkspace(
-  async (_req, { workspace, params }) => Response.json(await syncWhatsAppTemplates({ workspaceId: workspace.id, channelId: params.id })),
+  async (_req, { workspace, params }) => Response.json(await syncChannelTemplates({ workspaceId: workspace.id, channelId: params.id })),
   { roles: ["owner", "admin"] },
 );
