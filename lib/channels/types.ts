@@ -152,6 +152,11 @@ export type OutboundMessage =
       components?: unknown[];
       /** The body with its parameters filled in, as the thread shows it; never sent. */
       text?: string;
+      /**
+       * Twilio: the Content SID (HX…) to send, while `name` keeps the template's friendly name
+       * for the thread and compliance records. Without it Twilio sends `name` as the SID.
+       */
+      contentSid?: string;
     };
 
 export type SendOptions = {

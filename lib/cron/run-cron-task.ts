@@ -7,6 +7,7 @@ import { queues, type QueueName } from "@/lib/jobs/queues";
 import { refreshExpiringTokens } from "@/lib/channels/lifecycle/refresh-tokens";
 import { checkChannelSubscriptions } from "@/lib/channels/lifecycle/check-subscriptions";
 import { pruneAutomationReceipts } from "@/lib/flows/runner/prune-automation-receipts";
+import { syncDueTemplates } from "@/lib/channels/templates/sync-due-templates";
 
 /**
  * Checks `Authorization: Bearer $CRON_SECRET` in constant time. Fails closed: without
@@ -35,6 +36,8 @@ export async function runCronTask(task: string) {
       return { task, result: await checkChannelSubscriptions() };
     case "prune-receipts":
       return { task, result: await pruneAutomationReceipts() };
+    case "sync-templates":
+      return { task, result: await syncDueTemplates() };
     case "drain":
       return { task, result: await drainQueues(DRAIN_BUDGET_MS) };
     default:

@@ -41,6 +41,12 @@ export const queues = {
     name: "automation-receipts-prune",
     options: { name: "automation-receipts-prune", retryLimit: 2, retryDelay: 300, retryBackoff: false, expireInSeconds: 900 },
   },
+  // Hourly: message templates of every Twilio sender (no approval webhooks) and, once a day, of
+  // every Cloud API number (lib/channels/templates/sync-due-templates.ts).
+  syncTemplates: {
+    name: "templates-sync",
+    options: { name: "templates-sync", retryLimit: 1, retryDelay: 300, retryBackoff: false, expireInSeconds: 1800 },
+  },
   // Campaigns (lib/campaigns): the start at the scheduled time (freezes the audience), the
   // dispatcher of a running campaign (runs for a slice, then queues its continuation), and a
   // watchdog that restarts the dispatcher of a running campaign whose process died.
@@ -63,6 +69,7 @@ export const schedules = [
   { queue: "tokens-refresh", cron: "17 3 * * *" },
   { queue: "channels-watchdog", cron: "*/15 * * * *" },
   { queue: "automation-receipts-prune", cron: "41 4 * * *" },
+  { queue: "templates-sync", cron: "23 * * * *" },
   { queue: "campaigns-watchdog", cron: "* * * * *" },
 ] as const;
 

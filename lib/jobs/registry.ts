@@ -9,6 +9,7 @@ import { handleRunAutomations } from "./handlers/run-automations";
 import { handleFlowWake } from "./handlers/flow-wake";
 import { handleCommentReply } from "./handlers/comment-reply";
 import { handlePruneReceipts } from "./handlers/prune-receipts";
+import { handleSyncTemplates } from "./handlers/sync-templates";
 import { handleDispatchCampaign, handleStartCampaign, handleWatchCampaigns } from "./handlers/campaigns";
 
 export type JobMeta = { retryCount: number; retryLimit: number };
@@ -59,6 +60,7 @@ export const registry: Record<QueueName, WorkerDefinition> = {
   [queues.flowWake.name]: { handler: handleFlowWake, batchSize: 5, concurrency: 2 },
   [queues.commentReply.name]: { handler: handleCommentReply, batchSize: 5, concurrency: 1 },
   [queues.pruneReceipts.name]: { handler: handlePruneReceipts, batchSize: 1, concurrency: 1 },
+  [queues.syncTemplates.name]: { handler: handleSyncTemplates, batchSize: 1, concurrency: 1 },
   // Campaigns: a dispatcher runs for ~50 s (it paces, mostly sleeping); one per running campaign.
   [queues.startCampaign.name]: { handler: handleStartCampaign, batchSize: 1, concurrency: 1 },
   [queues.dispatchCampaign.name]: { handler: handleDispatchCampaign, batchSize: 1, concurrency: 4 },

@@ -10,7 +10,7 @@ import { signUp } from "./support/inbox-helpers";
 // Twilio WhatsApp Content templates (issue: templates on Twilio): the owner syncs the account's
 // Content templates on the channel page, and an agent answers a customer whose 24-hour window
 // closed by picking the approved template, filling its variable and sending it: Twilio receives
-// the Content SID with ContentVariables.
+// the Content SID with ContentVariables, the thread shows the template's friendly name.
 
 const ORDER_SID = `HX${randomBytes(16).toString("hex")}`;
 const CONTENTS: FakeTwilioContent[] = [
@@ -98,6 +98,11 @@ test("sync a Twilio sender's Content templates, then answer after 24 h with the 
   const bubble = pane.getByTestId("message").filter({ hasText: "Hi Olaf, your order is ready for pickup" });
   await expect(bubble).toHaveAttribute("data-direction", "outbound");
   await expect(bubble).toHaveAttribute("data-status", "sent");
+  // The thread names the template by its friendly name, also as stored (after a reload), never by its SID.
+  await page.reload();
+  const stored = page.getByRole("region", { name: "Conversation with Olaf Old" }).getByTestId("message").filter({ hasText: "Hi Olaf, your order is ready for pickup" });
+  await expect(stored).toContainText("Template order_ready (en)");
+  await expect(stored).not.toContainText(ORDER_SID);
 
   // Twilio received exactly one message: the Content SID and the variable by its placeholder.
   const sends = async () =>

@@ -212,9 +212,25 @@ describe("sending a Twilio template from the composer outside the 24-hour window
       ContentVariables: JSON.stringify({ 1: "Ana", order_id: "A-17" }),
       StatusCallback: expect.any(String),
     });
+    // The thread and the compliance record name the template by its friendly name; the Content
+    // SID travels only in the stored request.
     const stored = await prisma.message.findUniqueOrThrow({ where: { id: message.id }, select: { status: true, content: true } });
     expect(stored.status).toBe("sent");
-    expect(stored.content).toMatchObject({ type: "template", name: order.sid, text: "Hi Ana, order A-17 is ready" });
+    expect(stored.content).toMatchObject({ type: "template", name: "order_ready", language: "en", text: "Hi Ana, order A-17 is ready", outbound: { name: "order_ready", contentSid: order.sid } });
+    expect(await prisma.complianceRecord.findUniqueOrThrow({ where: { messageId: message.id }, select: { rule: true, templateName: true } })).toEqual({ rule: "approved_template", templateName: "order_ready" });
+  });
+
+  it("still sends a message stored before the Content SID had its own field (name = HX…)", async () => {
+    const { channel, order, conversationId, sends } = await lockedConversation();
+    const res = await send(conversationId, { idempotencyKey: `tw-${uniqueSuffix()}`, template: { name: "order_ready", language: "en", variables: { 1: "Ana", order_id: "A-18" } } });
+    const { message } = await readJson(res);
+    expect(res.status).toBe(201);
+    // What the earlier release stored: the SID as the name, no contentSid.
+    const legacy = { type: "template", name: order.sid, language: "en", components: [{ 1: "Ana", order_id: "A-18" }], text: "Hi Ana, order A-18 is ready" };
+    await prisma.message.update({ where: { id: message.id }, data: { content: { ...legacy, outbound: legacy } } });
+    await runSendJobs(message.id);
+    expect(sends()).toHaveLength(1);
+    expect(sends()[0].body).toMatchObject({ From: `whatsapp:${channel.externalId}`, ContentSid: order.sid, ContentVariables: JSON.stringify({ 1: "Ana", order_id: "A-18" }) });
   });
 
   it("answers 422 and sends nothing when a variable is missing or the template is not approved", async () => {
@@ -284,5 +300,11 @@ describe("a campaign with a Twilio template", () => {
       const form = sent.find((body) => body.To === `whatsapp:+${to}`);
       expect(form, name).toMatchObject({ ContentSid: promo.sid, ContentVariables: JSON.stringify({ 1: name, 2: "20%" }) });
     }
+    // Each recipient's thread and compliance record name the template "spring_sale", not its SID.
+    const messageIds = rows.map((row) => row.messageId!);
+    const messages = await prisma.message.findMany({ where: { id: { in: messageIds } }, select: { content: true } });
+    for (const { content } of messages) expect(content).toMatchObject({ type: "template", name: "spring_sale", outbound: { contentSid: promo.sid } });
+    const records = await prisma.complianceRecord.findMany({ where: { messageId: { in: messageIds } }, select: { templateName: true } });
+    expect(records.map((record) => record.templateName)).toEqual(["spring_sale", "spring_sale", "spring_sale"]);
   });
 });

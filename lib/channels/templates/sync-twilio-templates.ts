@@ -15,8 +15,8 @@ import { storeSyncedTemplates, type StoreSyncedTemplatesResult } from "./store-s
 // with its WhatsApp approval. Switchboard mirrors them from GET /v1/ContentAndApprovals so the
 // composer and broadcasts can offer the approved ones; they are sent by Content SID with
 // ContentVariables (lib/inbox/compose/template-message.ts, lib/channels/twilio/send.ts).
-// Twilio sends no webhook when an approval changes: a sync (button, or the one after a
-// connect) reconciles everything, including deletions.
+// Twilio sends no webhook when an approval changes: a sync (the button, the one after a connect,
+// or the hourly templates-sync job, sync-due-templates.ts) reconciles everything, deletions too.
 
 const PAGE_SIZE = 100;
 /** 100 pages × 100 contents: far above what an account holds, so a loop cannot run away. */

@@ -103,14 +103,17 @@ type TemplateMessage = Extract<OutboundMessage, { type: "template" }>;
 
 /**
  * Twilio sends WhatsApp templates as Content templates identified by a ContentSid (HX…), which
- * carries its own language; `name` holds that SID for Twilio channels.
+ * carries its own language. A synced template carries it in `contentSid` (`name` is its friendly
+ * name); flows that name a Content SID directly, and messages stored before `contentSid`
+ * existed, have it in `name`.
  */
 function buildTemplate(message: TemplateMessage): [string, string][] {
-  if (!/^HX[0-9a-fA-F]{32}$/.test(message.name)) {
+  const contentSid = message.contentSid ?? message.name;
+  if (!/^HX[0-9a-fA-F]{32}$/.test(contentSid)) {
     invalid("Twilio sends templates by Content SID: set the template to its HX… Content SID from the Twilio console");
   }
   const variables = contentVariables(message.components);
-  return [["ContentSid", message.name], ...(variables ? [["ContentVariables", JSON.stringify(variables)] as [string, string]] : [])];
+  return [["ContentSid", contentSid], ...(variables ? [["ContentVariables", JSON.stringify(variables)] as [string, string]] : [])];
 }
 
 // Keys are the content's own placeholders: positional ("1") or named ("first_name").

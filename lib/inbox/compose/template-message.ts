@@ -3,9 +3,11 @@ import { contentVariables, type RenderedTemplate } from "./template-variables";
 
 // The OutboundMessage of a filled-in template, per channel. WhatsApp Cloud API sends the
 // template by name + language with Graph's components; Twilio sends a Content template by its
-// Content SID (HX…, stored as MessageTemplate.externalId) with ContentVariables keyed by the
-// content's own placeholders, which lib/channels/twilio/send.ts reads from the single record
-// in `components`. Shared by the composer and the campaign dispatcher. Pure.
+// Content SID (HX…, stored as MessageTemplate.externalId, carried as `contentSid`) with
+// ContentVariables keyed by the content's own placeholders, which lib/channels/twilio/send.ts
+// reads from the single record in `components`. `name` stays the template's friendly name on
+// every channel: the thread and the compliance record show it. Shared by the composer and the
+// campaign dispatcher. Pure.
 
 const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 
@@ -32,6 +34,13 @@ export function toTemplateMessage({ channelType, template, variables, rendered }
   const values = contentVariables({ components: template.components, variables });
   return {
     ok: true,
-    message: { type: "template", name: template.externalId, language: template.language, components: Object.keys(values).length > 0 ? [values] : [], text: rendered.text },
+    message: {
+      type: "template",
+      name: template.name,
+      language: template.language,
+      components: Object.keys(values).length > 0 ? [values] : [],
+      text: rendered.text,
+      contentSid: template.externalId,
+    },
   };
 }

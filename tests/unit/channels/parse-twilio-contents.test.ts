@@ -139,7 +139,7 @@ describe("Twilio template messages", () => {
     expect(contentVariables({ components: cta.components, variables })).toEqual({ 1: "A-17", 2: "a17" });
     expect(toTemplateMessage({ channelType: "twilio_whatsapp", template: cta, variables, rendered })).toEqual({
       ok: true,
-      message: { type: "template", name: SID_CTA, language: "en", components: [{ 1: "A-17", 2: "a17" }], text: "Track order A-17" },
+      message: { type: "template", name: cta.name, contentSid: SID_CTA, language: "en", components: [{ 1: "A-17", 2: "a17" }], text: "Track order A-17" },
     });
   });
 
@@ -150,10 +150,12 @@ describe("Twilio template messages", () => {
     const template = { name: "hi", language: "en", components };
     expect(toTemplateMessage({ channelType: "twilio_whatsapp", template: { ...template, externalId: SID_TEXT }, variables: { first_name: "Ana" }, rendered })).toMatchObject({
       ok: true,
-      message: { name: SID_TEXT, components: [{ first_name: "Ana" }] },
+      message: { name: "hi", contentSid: SID_TEXT, components: [{ first_name: "Ana" }] },
     });
     expect(toTemplateMessage({ channelType: "twilio_whatsapp", template: { ...template, externalId: null }, variables: { first_name: "Ana" }, rendered })).toMatchObject({ ok: false });
     // WhatsApp Cloud keeps sending by name with Graph's components.
-    expect(toTemplateMessage({ channelType: "whatsapp_cloud", template, variables: { first_name: "Ana" }, rendered })).toMatchObject({ ok: true, message: { name: "hi" } });
+    const cloud = toTemplateMessage({ channelType: "whatsapp_cloud", template, variables: { first_name: "Ana" }, rendered });
+    expect(cloud).toMatchObject({ ok: true, message: { name: "hi" } });
+    expect(cloud.ok && cloud.message.contentSid).toBeUndefined();
   });
 });

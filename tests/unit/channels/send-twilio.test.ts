@@ -145,6 +145,14 @@ describe("sendTwilioMessage: what is sent", () => {
       ContentVariables: JSON.stringify({ 1: "x", first_name: "Ana" }),
     });
   });
+
+  it("sends a synced template's contentSid, its friendly name staying out of the request", async () => {
+    expect(await sentForm({ type: "template", name: "order_ready", contentSid: CONTENT_SID, language: "en", components: [{ 1: "Ana" }], text: "Hi Ana" })).toEqual({
+      ...addresses,
+      ContentSid: CONTENT_SID,
+      ContentVariables: '{"1":"Ana"}',
+    });
+  });
 });
 
 describe("sendTwilioMessage: limits are enforced before sending", () => {

@@ -1,4 +1,4 @@
-// GET|POST /api/cron/[task] – scheduled work for serverless hosts (refresh-tokens, watch-subscriptions, drain)
+// GET|POST /api/cron/[task] – scheduled work for serverless hosts (refresh-tokens, watch-subscriptions, prune-receipts, sync-templates, drain)
 import { withErrors } from "@/lib/auth/with-workspace";
 import { assertCronAuthorized, runCronTask } from "@/lib/cron/run-cron-task";
 
