@@ -53,9 +53,11 @@ function content({ name, body, status }: { name: string; body: string; status: s
   };
 }
 
-async function twilioChannel() {
+/** A Twilio sender whose templates were synced once an hour ago (the job only re-syncs those). */
+async function twilioChannel({ syncedBefore = true }: { syncedBefore?: boolean } = {}) {
   const channel = await createTwilioChannel({ workspaceId: owner.workspace.id });
   registerTwilioWithFake(fake, channel);
+  if (syncedBefore) await prisma.channel.update({ where: { id: channel.id }, data: { settings: { templatesSyncedAt: new Date(Date.now() - HOUR).toISOString() } } });
   return channel;
 }
 
@@ -98,7 +100,9 @@ describe("the templates-sync job", () => {
     const rotated = await twilioChannel();
     const down = await twilioChannel();
     const healthy = await twilioChannel();
-    for (const channel of [rotated, down, healthy]) fake.setTwilioContents(channel.credentials.accountSid, [content({ name: "hello", body: "Hello", status: "approved" })]);
+    // Never synced (its first sync failed at connect): left to its owner's Sync templates button.
+    const neverSynced = await twilioChannel({ syncedBefore: false });
+    for (const channel of [rotated, down, healthy, neverSynced]) fake.setTwilioContents(channel.credentials.accountSid, [content({ name: "hello", body: "Hello", status: "approved" })]);
     // The Auth Token was rotated in the Twilio console: 401 / 20003.
     fake.registerTwilioAccount(rotated.credentials.accountSid, "rotated-token");
     fake.failNext({
@@ -110,6 +114,8 @@ describe("the templates-sync job", () => {
     const outcomes = await runTemplatesSyncJob();
 
     expect(outcomes.get(healthy.id)).toMatchObject({ result: "synced", synced: 1 });
+    expect(outcomes.has(neverSynced.id)).toBe(false);
+    expect(fake.requests.filter((request) => request.provider === "twilio_content" && request.headers.authorization === basicAuth(neverSynced))).toHaveLength(0);
     expect(outcomes.get(rotated.id)).toMatchObject({ result: "needs_reauth", reason: expect.stringMatching(/Twilio rejected the credentials/) });
     expect(outcomes.get(rotated.id)!.reason).not.toContain(rotated.credentials.authToken);
     expect(outcomes.get(down.id)).toMatchObject({ result: "error", reason: expect.stringMatching(/Templates could not be synced/) });

@@ -9,6 +9,9 @@ import { syncChannelTemplates } from "./sync-channel-templates";
 // Content template, so every active Twilio sender is re-synced each run. Meta does send
 // message_template_status_update webhooks; a Cloud API number is re-synced only when its last
 // sync is a day old, as a safety net for a missed webhook or a template created elsewhere.
+// Only channels synced successfully before are re-synced (connecting syncs once; the channel
+// page's Sync templates button does the first sync when that failed): a channel whose templates
+// were never read is left to its owner rather than probed with credentials every hour.
 
 /** A Cloud API number whose last sync is older than this is synced again (23 h: an hourly run never just misses it). */
 export const CLOUD_RESYNC_AFTER_MS = 23 * 60 * 60 * 1000;
@@ -42,7 +45,7 @@ export async function syncDueTemplates({ workspaceId, now = new Date() }: SyncDu
     select: { id: true, workspaceId: true, type: true, settings: true },
     orderBy: { id: "asc" },
   });
-  const due = channels.filter((channel) => channel.type === "twilio_whatsapp" || isCloudSyncDue(channel.settings, now));
+  const due = channels.filter((channel) => isSyncDue(channel.type, channel.settings, now));
 
   const outcomes: TemplateSyncOutcome[] = [];
   let next = 0;
@@ -59,10 +62,11 @@ export async function syncDueTemplates({ workspaceId, now = new Date() }: SyncDu
   return outcomes;
 }
 
-function isCloudSyncDue(settings: unknown, now: Date): boolean {
+function isSyncDue(type: string, settings: unknown, now: Date): boolean {
   const syncedAt = readSettings(settings).templatesSyncedAt;
   const time = typeof syncedAt === "string" ? Date.parse(syncedAt) : NaN;
-  return Number.isNaN(time) || now.getTime() - time >= CLOUD_RESYNC_AFTER_MS;
+  if (Number.isNaN(time)) return false;
+  return type === "twilio_whatsapp" || now.getTime() - time >= CLOUD_RESYNC_AFTER_MS;
 }
 
 type SyncOneOptions = { channelId: string; workspaceId: string; type: TemplateSyncOutcome["type"] };
