@@ -30,6 +30,7 @@ import { queueTimings, runFlowPhase, waitForIdle, type FlowPhaseResult } from ".
 import { figuresOf, renderFlows, verdict, writeFlowsSection, type FlowsRunInfo, type PhaseFigures } from "./lib/flows-report";
 import { seedKeywordFlow } from "./lib/flows-seed";
 import { describeMachine } from "./lib/machine";
+import { isProfiling, postgresProfileOptions, startPgProfile } from "./lib/pg-profile";
 import { findPostgresBin, postmasterPid, startPostgres } from "./lib/postgres-server";
 import { cleanupAll, cpuSecondsOf, freePort, onCleanup, selfCpuSeconds, startCpuMeter, startProcess, stopProcess, type CpuProbe, type Tracked } from "./lib/processes";
 import { seedChannel } from "./lib/seed";
@@ -103,6 +104,7 @@ async function main() {
   if (config.target === "postgres") {
     const bin = findPostgresBin();
     if (!bin) throw new Error("BENCH_FLOWS_TARGET=postgres but no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install -y postgresql)");
+    if (isProfiling()) process.env.BENCH_POSTGRES_OPTIONS = `${process.env.BENCH_POSTGRES_OPTIONS ?? ""} ${postgresProfileOptions()}`;
     const server = startPostgres({ bin, port: await freePort() });
     onCleanup(() => server.stop());
     databaseUrl = server.url;
@@ -143,10 +145,15 @@ async function main() {
   let contact = 15_550_000_000 + Math.floor(Math.random() * 1e6) * 1000;
   const distinct = () => String(contact++);
   const common = { baseUrl: app.baseUrl, channel, pool, fake, pollMs: config.pollMs, settleSeconds: config.settleSeconds, log };
-  const measured = async (run: () => Promise<FlowPhaseResult>) => {
+  const measured = async (run: () => Promise<FlowPhaseResult>, profileName?: string) => {
+    const profiler = profileName && isProfiling() && config.target === "postgres" ? await startPgProfile(pool) : null;
     const meter = startCpuMeter(probes);
     const startedAt = Date.now();
     const phase = await run();
+    if (profiler && profileName) {
+      await profiler.stop(path.join(outDir, `${profileName}-pg-profile.txt`), { label: "message", count: phase.accepted });
+      log(`database profile: ${path.relative(root, outDir)}/${profileName}-pg-profile.txt`);
+    }
     const figures = figuresOf(phase, meter(), (Date.now() - startedAt) / 1000);
     figures.queues = await queueTimings(pool, new Date(startedAt), new Date());
     log(
@@ -163,7 +170,7 @@ async function main() {
   await waitForIdle({ pool, timeoutSeconds: 120, log });
   const phases: PhaseFigures[] = [];
   log(`measured: ${config.rate} msg/s for ${config.seconds} s, distinct contacts`);
-  phases.push(await measured(() => runFlowPhase({ ...common, name: "Steady load, distinct contacts", rate: config.rate, seconds: config.seconds, fromOf: distinct })));
+  phases.push(await measured(() => runFlowPhase({ ...common, name: "Steady load, distinct contacts", rate: config.rate, seconds: config.seconds, fromOf: distinct }), "steady"));
   if (config.pacingMessages > 0) {
     await waitForIdle({ pool, timeoutSeconds: 180, log });
     const one = distinct();

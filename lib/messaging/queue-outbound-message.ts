@@ -67,15 +67,38 @@ export async function queueOutboundMessage(options: QueueOutboundMessageOptions)
   if (!options.client) await getBoss();
   const store = async (client: SqlClient): Promise<QueuedMessage> => {
     const id = randomUUID();
+    // One statement (one round trip): the message, its compliance record, the conversation's
+    // last activity and the first trace; all four or, when the key was used before, none.
     const inserted = await client.query(
-      `INSERT INTO "Message" (id, "workspaceId", "conversationId", "channelId", direction, "contentType", content, status,
-         "senderType", "senderUserId", "idempotencyKey", "messageTag", "isAutoReply", "createdAt", "updatedAt")
-       SELECT $1, $2, c.id, c."channelId", 'outbound', $3::"MessageContentType", $4::jsonb, 'pending',
-         $5::"SenderType", $6, $7, $8, $9, timezone('UTC', now()), timezone('UTC', now())
-       FROM "Conversation" c WHERE c.id = $10 AND c."workspaceId" = $2
-       ON CONFLICT ("workspaceId", "idempotencyKey") DO NOTHING
-       RETURNING id`,
-      [id, workspaceId, content.type, JSON.stringify(content), senderType, senderUserId, idempotencyKey, messageTag, options.isAutoReply ?? false, conversationId],
+      `WITH inserted AS (
+         INSERT INTO "Message" (id, "workspaceId", "conversationId", "channelId", direction, "contentType", content, status,
+           "senderType", "senderUserId", "idempotencyKey", "messageTag", "isAutoReply", "createdAt", "updatedAt")
+         SELECT $1, $2, c.id, c."channelId", 'outbound', $3::"MessageContentType", $4::jsonb, 'pending',
+           $5::"SenderType", $6, $7, $8, $9, timezone('UTC', now()), timezone('UTC', now())
+         FROM "Conversation" c WHERE c.id = $10 AND c."workspaceId" = $2
+         ON CONFLICT ("workspaceId", "idempotencyKey") DO NOTHING
+         RETURNING id, "conversationId", "channelId"
+       ),
+       compliance AS (
+         INSERT INTO "ComplianceRecord" (id, "workspaceId", "messageId", "channelType", rule, "insideWindow", "lastInboundAt", "windowClosesAt",
+           "messageTag", "templateName", consent, "senderType", "senderUserId")
+         SELECT $11, $2, i.id, ch.type, $12, $13, $14, $15, $8, $16, 'subscribed', $5::"SenderType", $6
+         FROM inserted i JOIN "Channel" ch ON ch.id = i."channelId"
+       ),
+       touched AS (
+         UPDATE "Conversation" SET "lastMessageAt" = timezone('UTC', now()), "lastMessagePreview" = $17, "updatedAt" = timezone('UTC', now())
+         WHERE id IN (SELECT "conversationId" FROM inserted)
+       ),
+       traced AS (
+         INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", step, detail)
+         SELECT $18, $2, i.id, 'send_queued', $19::jsonb FROM inserted i
+       )
+       SELECT id FROM inserted`,
+      [
+        id, workspaceId, content.type, JSON.stringify(content), senderType, senderUserId, idempotencyKey, messageTag, options.isAutoReply ?? false, conversationId,
+        randomUUID(), compliance.rule, compliance.insideWindow, compliance.lastInboundAt, compliance.windowClosesAt, compliance.templateName ?? null,
+        describeContent(content), randomUUID(), JSON.stringify({ senderType, messageTag, rule: compliance.rule }),
+      ],
     );
     if (inserted.rowCount === 0) {
       const existing = await client.query(`SELECT id, "conversationId", status::text FROM "Message" WHERE "workspaceId" = $1 AND "idempotencyKey" = $2`, [workspaceId, idempotencyKey]);
@@ -83,24 +106,6 @@ export async function queueOutboundMessage(options: QueueOutboundMessageOptions)
       if (!row) throw new AppError({ code: "not_found", message: "Conversation not found" });
       return { ...row, duplicate: true };
     }
-    await client.query(
-      `INSERT INTO "ComplianceRecord" (id, "workspaceId", "messageId", "channelType", rule, "insideWindow", "lastInboundAt", "windowClosesAt",
-         "messageTag", "templateName", consent, "senderType", "senderUserId")
-       SELECT $1, $2, $3, ch.type, $4, $5, $6, $7, $8, $9, 'subscribed', $10::"SenderType", $11
-       FROM "Conversation" c JOIN "Channel" ch ON ch.id = c."channelId" WHERE c.id = $12`,
-      [
-        randomUUID(), workspaceId, id, compliance.rule, compliance.insideWindow, compliance.lastInboundAt, compliance.windowClosesAt,
-        messageTag, compliance.templateName ?? null, senderType, senderUserId, conversationId,
-      ],
-    );
-    await client.query(
-      `UPDATE "Conversation" SET "lastMessageAt" = timezone('UTC', now()), "lastMessagePreview" = $2, "updatedAt" = timezone('UTC', now()) WHERE id = $1`,
-      [conversationId, describeContent(content)],
-    );
-    await client.query(
-      `INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", step, detail) VALUES ($1, $2, $3, 'send_queued', $4::jsonb)`,
-      [randomUUID(), workspaceId, id, JSON.stringify({ senderType, messageTag, rule: compliance.rule })],
-    );
     if (options.client) await insertJobs({ client, queue: queues.sendMessage.name, jobs: [{ data: { messageId: id }, startAfter: options.startAfter }] });
     else await enqueue({ queue: queues.sendMessage.name, data: { messageId: id }, client });
     return { id, conversationId, status: "pending", duplicate: false };

@@ -28,7 +28,7 @@ export type RunCampaignFlowOptions = {
 
 export async function runCampaignFlow(options: RunCampaignFlowOptions): Promise<CampaignFlowOutcome> {
   const { workspaceId, channelId, campaignId, flowId, recipientId, contact, attempt } = options;
-  return withPgTransaction(async (client) => {
+  return withPgTransaction(async (client, end) => {
     await lockAutomationSubject(client, { channelId, contactExternalId: contact.externalId });
     const receiptKey = `campaign:${campaignId}:${contact.id}:${attempt}`;
     const mark = async (outcome: CampaignFlowOutcome) => {
@@ -75,7 +75,7 @@ export async function runCampaignFlow(options: RunCampaignFlowOptions): Promise<
       flowName: start.flowName,
     });
     await flushFlowRun(run);
-    await settleRun(ctx);
+    settleRun(ctx, end);
     const { rows } = await client.query<{ id: string }>(
       `SELECT id FROM "Message" WHERE "workspaceId" = $1 AND "idempotencyKey" LIKE $2 ORDER BY "createdAt", id LIMIT 1`,
       [workspaceId, `flow:${receiptKey.replace(/[\\%_]/g, (char) => `\\${char}`)}:%`],

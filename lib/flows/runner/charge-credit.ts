@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "@/lib/db/pg";
+import { escapeSqlIntArray, escapeSqlText, escapeSqlTextArray, type SqlClient, type TransactionEnd } from "@/lib/db/pg";
 import type { RunContext } from "./runner-types";
 
 export type ChargeCreditOptions = {
@@ -58,48 +58,30 @@ export class CreditsChangedError extends Error {
 }
 
 /**
- * The run's deferred writes to shared rows, as the LAST statements of its transaction (see
- * RunContext.deferred): FlowBlockStat counters (sorted, so concurrent runs lock them in one order),
- * then the reserved credits — one ledger row each (idempotent by refKey: a charge already made
- * is not made again) and Workspace.credits down by their number, refused below zero. When
- * concurrent runs took the credits this run counted on, throws CreditsChangedError: the whole
- * transaction rolls back (messages included) and the job runs again with the real balance.
+ * The run's deferred writes to shared rows, sent together with the COMMIT of its transaction
+ * (TransactionEnd.commitWith, lib/db/pg.ts): FlowBlockStat counters, then the reserved credits
+ * — one ledger row each (idempotent by refKey: a charge already made is not made again) and
+ * Workspace.credits down by their number, refused below zero (the database function
+ * switchboard_settle_flow_run, migration *_settle_flow_run). Every run of a workspace writes
+ * these rows, so their locks must last as little as possible: the database runs the call and
+ * the commit without waiting for this process in between. When concurrent runs took the credits
+ * this run counted on, the commit fails with CreditsChangedError: the whole transaction rolls
+ * back (messages included) and the job runs again with the real balance.
  */
-export async function settleRun(ctx: RunContext): Promise<void> {
-  const { client, deferred } = ctx;
-  if (deferred.stats.size > 0) {
-    const stats = [...deferred.stats.values()].sort((a, b) => (a.versionId + a.blockId < b.versionId + b.blockId ? -1 : 1));
-    deferred.stats.clear();
-    await client.query(
-      `INSERT INTO "FlowBlockStat" ("versionId", "blockId", entered)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
-       ON CONFLICT ("versionId", "blockId") DO UPDATE SET entered = "FlowBlockStat".entered + EXCLUDED.entered`,
-      [stats.map((stat) => stat.versionId), stats.map((stat) => stat.blockId), stats.map((stat) => stat.count)],
-    );
-  }
-  if (deferred.charges.length === 0) return;
+export function settleRun(ctx: RunContext, end: TransactionEnd): void {
+  const { deferred } = ctx;
+  const stats = [...deferred.stats.values()];
   const refKeys = [...new Set(deferred.charges)];
+  deferred.stats.clear();
   deferred.charges.length = 0;
-  const { rows } = await client.query<{ wanted: number; charged: number }>(
-    `WITH wanted AS (
-       SELECT k.ref, k.n FROM unnest($2::text[]) WITH ORDINALITY AS k(ref, n)
-        WHERE NOT EXISTS (SELECT 1 FROM "CreditLedger" l WHERE l."workspaceId" = $1 AND l."refKey" = k.ref)
-     ),
-     total AS (SELECT count(*)::int AS n FROM wanted),
-     charged AS (
-       UPDATE "Workspace" w SET credits = w.credits - total.n FROM total
-        WHERE w.id = $1 AND total.n > 0 AND w.credits >= total.n
-        RETURNING w.credits
-     ),
-     ledger AS (
-       INSERT INTO "CreditLedger" (id, "workspaceId", delta, "balanceAfter", reason, "refKey", "createdAt")
-       SELECT gen_random_uuid()::text, $1, -1, charged.credits + (total.n - row_number() OVER (ORDER BY wanted.n))::int, 'automated_dm', wanted.ref, timezone('UTC', now())
-         FROM wanted, charged, total
-       RETURNING 1
-     )
-     SELECT (SELECT n FROM total) AS wanted, (SELECT count(*)::int FROM ledger) AS charged`,
-    [ctx.workspace.id, refKeys],
+  if (stats.length === 0 && refKeys.length === 0) return;
+  end.commitWith(
+    `SELECT "switchboard_settle_flow_run"(${escapeSqlText(ctx.workspace.id)}, ${escapeSqlTextArray(stats.map((stat) => stat.versionId))}, ` +
+      `${escapeSqlTextArray(stats.map((stat) => stat.blockId))}, ${escapeSqlIntArray(stats.map((stat) => stat.count))}, ${escapeSqlTextArray(refKeys)})`,
+    (error) => (isCreditsChanged(error) ? new CreditsChangedError() : (error as Error)),
   );
-  const result = rows[0];
-  if (result && result.wanted > 0 && result.charged < result.wanted) throw new CreditsChangedError();
+}
+
+function isCreditsChanged(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "SB001";
 }

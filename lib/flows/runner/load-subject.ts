@@ -15,8 +15,13 @@ import type { ContactState, ConversationState, SessionRow } from "./runner-types
  * of the same person, or two of their messages, never run a flow at the same time. Its own key
  * space ("flows:"), apart from ingestion's contact lock, so ingestion never waits for a flow.
  */
-export async function lockAutomationSubject(client: SqlClient, { channelId, contactExternalId }: { channelId: string; contactExternalId: string }) {
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`flows:${channelId}:${contactExternalId}`]);
+export async function lockAutomationSubject(client: SqlClient, subject: { channelId: string; contactExternalId: string }) {
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [automationLockKey(subject)]);
+}
+
+/** The advisory lock key of lockAutomationSubject (for withPgTransaction's advisoryLock: taken with BEGIN). */
+export function automationLockKey({ channelId, contactExternalId }: { channelId: string; contactExternalId: string }): string {
+  return `flows:${channelId}:${contactExternalId}`;
 }
 
 /** Claims an idempotency receipt; false when this event or wake-up was already handled (a replay, a retried job). */
@@ -91,8 +96,11 @@ const sessionRow = z.object({ id: z.string(), flowId: z.string(), versionId: z.s
  */
 export async function loadOpenSession({ client, contactId }: { client: SqlClient; contactId: string }): Promise<SessionRow | null> {
   const { rows } = await client.query(`SELECT id, "flowId", "versionId", state FROM "FlowSession" WHERE "contactId" = $1 AND status = 'open'`, [contactId]);
-  if (!rows[0]) return null;
-  const row = sessionRow.parse(rows[0]);
+  return rows[0] ? toOpenSession(client, rows[0]) : null;
+}
+
+async function toOpenSession(client: SqlClient, raw: unknown): Promise<SessionRow | null> {
+  const row = sessionRow.parse(raw);
   const state = sessionStateSchema.safeParse(row.state);
   if (!state.success) {
     await client.query(
@@ -102,6 +110,50 @@ export async function loadOpenSession({ client, contactId }: { client: SqlClient
     return null;
   }
   return { id: row.id, flowId: row.flowId, versionId: row.versionId, isNew: false, state: state.data, status: "open", endReason: null, dirty: false };
+}
+
+const messageSubjectRow = z.object({
+  conversation_id: z.string(),
+  conversation_status: z.unknown(),
+  conversation_bot_paused: z.unknown(),
+  conversation_last_inbound_at: z.unknown(),
+  session_id: z.string().nullable(),
+  session_flow_id: z.string().nullable(),
+  session_version_id: z.string().nullable(),
+  session_state: z.unknown(),
+});
+
+/**
+ * The sender of an inbound message: contact, conversation and open session (loadContact,
+ * loadConversation and loadOpenSession in one query — a flow run is on the path of every
+ * inbound message, and each round trip costs). Null when the message is gone.
+ */
+export async function loadMessageSubject({ client, messageId }: { client: SqlClient; messageId: string }) {
+  const { rows } = await client.query(
+    `SELECT ct.id, ct."externalId", ct."displayName", ct.username, ct.phone, ct.email, ct.tags, ct.attributes, ct."optedOut",
+            c.id AS conversation_id, c.status::text AS conversation_status, c."botPaused" AS conversation_bot_paused,
+            (c."lastInboundAt" AT TIME ZONE 'UTC') AS conversation_last_inbound_at,
+            s.id AS session_id, s."flowId" AS session_flow_id, s."versionId" AS session_version_id, s.state AS session_state
+       FROM "Message" m
+       JOIN "Conversation" c ON c.id = m."conversationId"
+       JOIN "Contact" ct ON ct.id = c."contactId"
+       LEFT JOIN "FlowSession" s ON s."contactId" = ct.id AND s.status = 'open'
+      WHERE m.id = $1`,
+    [messageId],
+  );
+  if (!rows[0]) return null;
+  const row = messageSubjectRow.parse(rows[0]);
+  const contact = toContactState(rows[0]);
+  const conversation = conversationRow.parse({
+    id: row.conversation_id,
+    status: row.conversation_status,
+    botPaused: row.conversation_bot_paused,
+    lastInboundAt: row.conversation_last_inbound_at,
+  });
+  const session = row.session_id
+    ? await toOpenSession(client, { id: row.session_id, flowId: row.session_flow_id, versionId: row.session_version_id, state: row.session_state })
+    : null;
+  return { contact, conversation, session };
 }
 
 export type UpsertCommenterOptions = {

@@ -10,7 +10,7 @@ import type { AutomationJobPayload } from "@/lib/jobs/handlers/run-automations";
 import { insertAutomationLogs } from "./automation-log";
 import { loadFlowDefinition, loadFlowStart, loadRunContext } from "./automation-context";
 import { COMMENT_MAX_AGE_MS, getCommentCooldown, isInCooldown, recordCommentAutomation, settleCommentAutomation } from "./comment-rules";
-import { claimReceipt, loadContact, loadConversation, loadOpenSession, lockAutomationSubject, upsertCommenter } from "./load-subject";
+import { claimReceipt, loadContact, loadConversation, loadMessageSubject, loadOpenSession, automationLockKey, upsertCommenter } from "./load-subject";
 import { createFlowRun, engineInputs, enqueueCommentReply, flushFlowRun, log, logSend, optIn, runEngine, sendFromRun, type FlowRun } from "./run-flow";
 import { renderAutomatedText } from "./render-automated-text";
 import { settleRun } from "./charge-credit";
@@ -49,15 +49,20 @@ const AWAY_MESSAGE_INTERVAL_MS = 12 * 60 * 60 * 1000;
 export async function runInboundAutomation(payload: AutomationJobPayload): Promise<InboundAutomationResult> {
   const subject = await locateSubject(payload);
   if (!subject) return { status: "ignored", events: 0, queued: 0 };
-  return withPgTransaction(async (client) => {
-    await lockAutomationSubject(client, { channelId: payload.channelId, contactExternalId: subject.contactExternalId });
+  // The person's lock (lockAutomationSubject) is taken with BEGIN, in the same round trip. The
+  // commit need not wait for the disk: pg-boss's completion of this job is a later synchronous
+  // commit (WAL is flushed in order), and nothing leaves the app before one either — a send job
+  // records its attempt (synchronously) before it calls the provider. After a crash in between,
+  // the job runs again and its receipt is not there.
+  const advisoryLock = automationLockKey({ channelId: payload.channelId, contactExternalId: subject.contactExternalId });
+  return withPgTransaction(async (client, end) => {
     const ctx = await loadRunContext({ client, workspaceId: payload.workspaceId, channelId: payload.channelId });
     if (!ctx) return { status: "ignored", events: 0, queued: 0 };
     const result = payload.kind === "comment" ? await runComment(ctx, payload.commentId) : await runMessages(ctx, { messageId: payload.messageId, conversationId: subject.conversationId ?? "" });
     // Last: the writes to rows all runs share (credits, flow counters), then the commit.
-    await settleRun(ctx);
+    settleRun(ctx, end);
     return result;
-  });
+  }, { advisoryLock, synchronousCommit: false });
 }
 
 const subjectRow = z.object({ contactExternalId: z.string(), conversationId: z.string().nullable() });
@@ -122,7 +127,7 @@ async function runMessages(ctx: RunContext, { messageId, conversationId }: { mes
 
 /** One inbound message: opt-out, stop checks, welcome / away messages, then the flow it starts or continues. Returns messages queued. */
 async function runMessage(ctx: RunContext, message: PendingMessage): Promise<number> {
-  const loaded = await loadMessageSubject(ctx, message.id);
+  const loaded = await loadMessageSubject({ client: ctx.client, messageId: message.id });
   if (!loaded) return 0;
   const { contact, conversation, session } = loaded;
   const internal: InternalEvent = {
@@ -192,18 +197,6 @@ async function decide({ ctx, trigger, session, optedOut }: DecideOptions) {
     optedOut,
   });
   return { sessionDefinition, decision };
-}
-
-async function loadMessageSubject(ctx: RunContext, messageId: string) {
-  const { rows } = await ctx.client.query(`SELECT ct."externalId" FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId" JOIN "Contact" ct ON ct.id = c."contactId" WHERE m.id = $1`, [
-    messageId,
-  ]);
-  const externalId = (rows[0] as { externalId: string } | undefined)?.externalId;
-  if (!externalId) return null;
-  const contact = await loadContact({ client: ctx.client, channelId: ctx.channel.id, externalId });
-  const conversation = contact ? await loadConversation({ client: ctx.client, channelId: ctx.channel.id, contactId: contact.id }) : null;
-  if (!contact || !conversation) return null;
-  return { contact, conversation, session: await loadOpenSession({ client: ctx.client, contactId: contact.id }) };
 }
 
 type RunDecisionOptions = {

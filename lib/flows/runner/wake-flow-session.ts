@@ -55,7 +55,7 @@ export async function wakeFlowSession(payload: FlowWakePayload): Promise<WakeRes
       : { ok: false, status: null, body: null, error: "The request is missing" };
   }
 
-  return withPgTransaction(async (client) => {
+  return withPgTransaction(async (client, end) => {
     await lockAutomationSubject(client, { channelId: stored.channelId, contactExternalId: stored.contactExternalId });
     const ctx = await loadRunContext({ client, workspaceId: payload.workspaceId, channelId: stored.channelId });
     if (!ctx) return { status: "ignored", queued: 0 };
@@ -85,7 +85,7 @@ export async function wakeFlowSession(payload: FlowWakePayload): Promise<WakeRes
       await runEngine(run, { event: toEngineEvent(payload, http), definition, session });
     }
     await flushFlowRun(run);
-    await settleRun(ctx);
+    settleRun(ctx, end);
     return { status: "done", queued: run.queued };
   });
 }

@@ -1,13 +1,14 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { prisma } from "@/lib/db/client";
 import { markChannelNeedsReauth } from "@/lib/channels/lifecycle/mark-needs-reauth";
 import { ProviderError } from "@/lib/channels/provider-error";
 import { sendViaChannel } from "@/lib/channels/send-via-channel";
-import type { OutboundMessage } from "@/lib/channels/types";
+import type { ChannelKind, OutboundMessage } from "@/lib/channels/types";
 import { addTraces, applyPendingStatuses } from "@/lib/inbox/ingest/apply-event";
 import { isThroughputLimit, slowDownChannel } from "@/lib/campaigns/dispatch/reserve-send-slots";
-import { getPgPool } from "@/lib/db/pg";
+import { getPgPool, preparedQuery } from "@/lib/db/pg";
 import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
 import { wakeWorkers } from "@/lib/jobs/wake-workers";
@@ -31,15 +32,7 @@ type Meta = { retryCount: number; retryLimit: number };
  */
 export async function handleSendMessage(data: unknown, meta: Meta = { retryCount: 0, retryLimit: 0 }) {
   const { messageId, waits = 0 } = sendMessagePayload.parse(data);
-  const message = await prisma.message.findUnique({
-    where: { id: messageId },
-    select: {
-      id: true, workspaceId: true, status: true, externalId: true, content: true, messageTag: true,
-      idempotencyKey: true, replyToExternalId: true, updatedAt: true, isAutoReply: true, sendAttemptAt: true, senderType: true,
-      conversation: { select: { contact: { select: { externalId: true, optedOut: true } } } },
-      channel: { select: { id: true, type: true, status: true, credentialsEncrypted: true } },
-    },
-  });
+  const message = await loadMessage(messageId);
   if (!message || message.externalId || message.status !== "pending") return { skipped: true };
   if (message.isAutoReply && (await waitForPredecessor({ messageId: message.id, waits }))) return { deferred: true };
   const { outbound } = storedOutbound.parse(message.content);
@@ -74,18 +67,7 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
       },
     });
     const delivered = message.channel.type === "sandbox";
-    await prisma.$transaction(async (tx) => {
-      // The provider id can already be there when an echo arrived first: keep that one.
-      const { count } = await tx.message.updateMany({
-        where: { id: message.id, externalId: null },
-        data: { externalId: result.externalId, status: delivered ? "delivered" : "sent", statusAt: new Date(), sentAt: new Date(), errorCode: null, errorMessage: null, sendAttemptAt: null },
-      });
-      if (count === 0) {
-        await tx.message.updateMany({ where: { id: message.id, status: "pending" }, data: { status: "sent", sentAt: new Date(), sendAttemptAt: null } });
-      }
-      await applyPendingStatuses(tx, message.channel.id, result.externalId);
-      await addTraces(tx, message.workspaceId, message.id, null, [{ step: delivered ? "delivered" : "sent", detail: { externalId: result.externalId } }]);
-    });
+    await storeSendResult({ message, externalId: result.externalId, delivered });
     if (message.isAutoReply) await releaseSuccessor(message.id);
     return { externalId: result.externalId };
   } catch (error) {
@@ -104,6 +86,106 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
     if (message.isAutoReply) await releaseSuccessor(message.id);
     return { failed: true };
   }
+}
+
+const loadedMessage = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  status: z.string(),
+  externalId: z.string().nullable(),
+  content: z.unknown(),
+  messageTag: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  replyToExternalId: z.string().nullable(),
+  updatedAt: z.date(),
+  isAutoReply: z.boolean(),
+  sendAttemptAt: z.date().nullable(),
+  senderType: z.string(),
+  contactExternalId: z.string(),
+  contactOptedOut: z.boolean(),
+  channelId: z.string(),
+  channelType: z.string(),
+  channelStatus: z.string(),
+  credentialsEncrypted: z.string().nullable(),
+});
+
+// The send job is on the path of every message the app sends (one per campaign recipient, one
+// per bot reply): its common path is a few plain SQL statements rather than Prisma queries,
+// whose per-query cost on the JS engine was ~40 % of a worker's CPU under load (bench:flows).
+
+/** The message with what sending needs (contact address and opt-out, channel and credentials), in one query. */
+async function loadMessage(messageId: string) {
+  const { rows } = await getPgPool().query(
+    preparedQuery(
+      "send-message-load",
+      `SELECT m.id, m."workspaceId", m.status::text AS status, m."externalId", m.content, m."messageTag", m."idempotencyKey", m."replyToExternalId",
+              m."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", m."isAutoReply", m."sendAttemptAt" AT TIME ZONE 'UTC' AS "sendAttemptAt", m."senderType"::text AS "senderType",
+              ct."externalId" AS "contactExternalId", ct."optedOut" AS "contactOptedOut",
+              ch.id AS "channelId", ch.type::text AS "channelType", ch.status::text AS "channelStatus", ch."credentialsEncrypted"
+         FROM "Message" m
+         JOIN "Conversation" c ON c.id = m."conversationId"
+         JOIN "Contact" ct ON ct.id = c."contactId"
+         JOIN "Channel" ch ON ch.id = m."channelId"
+        WHERE m.id = $1`,
+      [messageId],
+    ),
+  );
+  if (!rows[0]) return null;
+  const row = loadedMessage.parse(rows[0]);
+  return {
+    ...row,
+    conversation: { contact: { externalId: row.contactExternalId, optedOut: row.contactOptedOut } },
+    channel: { id: row.channelId, type: row.channelType as ChannelKind, status: row.channelStatus, credentialsEncrypted: row.credentialsEncrypted },
+  };
+}
+
+type StoreSendResultOptions = { message: { id: string; workspaceId: string; channel: { id: string } }; externalId: string; delivered: boolean };
+
+/**
+ * Stores the provider's id and the "sent" (Sandbox: "delivered") status with its trace, and
+ * gives the lease back (updatedAt = now). The id can already be there when an echo arrived
+ * first: that one is kept. Statuses that arrived before the id (PendingStatus, rare) are applied
+ * in the same transaction by the general path.
+ */
+async function storeSendResult({ message, externalId, delivered }: StoreSendResultOptions) {
+  const status = delivered ? "delivered" : "sent";
+  const { rows } = await getPgPool().query<{ stored: boolean }>(
+    preparedQuery(
+      "send-message-sent",
+      `WITH waiting AS (SELECT 1 FROM "PendingStatus" WHERE "channelId" = $3 AND "externalId" = $2 LIMIT 1),
+       updated AS (
+         UPDATE "Message" SET
+           "externalId" = coalesce("externalId", $2),
+           status = CASE WHEN "externalId" IS NULL THEN $4::"DeliveryStatus" WHEN status = 'pending' THEN 'sent' ELSE status END,
+           "statusAt" = CASE WHEN "externalId" IS NULL THEN timezone('UTC', now()) ELSE "statusAt" END,
+           "sentAt" = CASE WHEN "externalId" IS NULL OR status = 'pending' THEN timezone('UTC', now()) ELSE "sentAt" END,
+           "errorCode" = CASE WHEN "externalId" IS NULL THEN NULL ELSE "errorCode" END,
+           "errorMessage" = CASE WHEN "externalId" IS NULL THEN NULL ELSE "errorMessage" END,
+           "sendAttemptAt" = NULL,
+           "updatedAt" = timezone('UTC', now())
+         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM waiting)
+         RETURNING id
+       ),
+       traced AS (
+         INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", "webhookEventId", step, detail, "createdAt")
+         SELECT $5, $6, id, NULL, $4, $7::jsonb, $8::timestamptz AT TIME ZONE 'UTC' FROM updated
+       )
+       SELECT EXISTS (SELECT 1 FROM updated) AS stored`,
+      [message.id, externalId, message.channel.id, status, randomUUID(), message.workspaceId, JSON.stringify({ externalId }), new Date()],
+    ),
+  );
+  if (rows[0]?.stored) return;
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: { id: message.id, externalId: null },
+      data: { externalId, status, statusAt: new Date(), sentAt: new Date(), errorCode: null, errorMessage: null, sendAttemptAt: null },
+    });
+    if (count === 0) {
+      await tx.message.updateMany({ where: { id: message.id, status: "pending" }, data: { status: "sent", sentAt: new Date(), sendAttemptAt: null } });
+    }
+    await applyPendingStatuses(tx, message.channel.id, externalId);
+    await addTraces(tx, message.workspaceId, message.id, null, [{ step: status, detail: { externalId } }]);
+  });
 }
 
 // Per-conversation order of automated messages. A flow's consecutive messages to one person are
@@ -152,17 +234,16 @@ async function waitForPredecessor({ messageId, waits }: { messageId: string; wai
  */
 async function releaseSuccessor(messageId: string) {
   const pool = getPgPool();
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT n.id FROM "Message" m JOIN "Message" n ON n."conversationId" = m."conversationId"
+  const { rows } = await pool.query<{ id: string; due: boolean }>(
+    `SELECT n.id, (n.status = 'pending' AND n."externalId" IS NULL AND n."createdAt" <= timezone('UTC', now())) AS due
+       FROM "Message" m JOIN "Message" n ON n."conversationId" = m."conversationId"
       WHERE m.id = $1 AND n.direction = 'outbound' AND n."isAutoReply" AND n.id <> m.id
         AND (n."createdAt", n.id) > (m."createdAt", m.id)
       ORDER BY n."createdAt", n.id LIMIT 1`,
     [messageId],
   );
   const next = rows[0];
-  if (!next) return;
-  const { rowCount } = await pool.query(`SELECT 1 FROM "Message" WHERE id = $1 AND status = 'pending' AND "externalId" IS NULL AND "createdAt" <= timezone('UTC', now())`, [next.id]);
-  if (!rowCount) return;
+  if (!next?.due) return;
   await insertJobs({ client: pool, queue: queues.sendMessage.name, jobs: [{ data: { messageId: next.id } }] });
   wakeWorkers([queues.sendMessage.name]);
 }
@@ -183,9 +264,16 @@ async function claimSendLease(message: { id: string; updatedAt: Date }): Promise
   const lease = new Date(now + SEND_LEASE_MS);
   const claimed =
     message.updatedAt.getTime() <= now
-      ? await prisma.message.updateMany({ where: { id: message.id, status: "pending", externalId: null, updatedAt: message.updatedAt }, data: { updatedAt: lease, sendAttemptAt: new Date(now) } })
-      : { count: 0 };
-  if (claimed.count === 0) throw new Error("Another attempt is sending this message right now; trying again later");
+      ? await getPgPool().query(
+          preparedQuery(
+            "send-message-lease",
+            `UPDATE "Message" SET "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "sendAttemptAt" = $3::timestamptz AT TIME ZONE 'UTC'
+              WHERE id = $1 AND status = 'pending' AND "externalId" IS NULL AND "updatedAt" = $4::timestamptz AT TIME ZONE 'UTC'`,
+            [message.id, lease, new Date(now), message.updatedAt],
+          ),
+        )
+      : { rowCount: 0 };
+  if (!claimed.rowCount) throw new Error("Another attempt is sending this message right now; trying again later");
   return lease;
 }
 
