@@ -22,7 +22,7 @@ import { errorAt, fieldErrorsFromZod, type FieldErrors } from "./field-errors";
 import { CHANNEL_TYPE_LABELS } from "./format";
 import { ScheduleStep } from "./schedule-step";
 import { useDebouncedValue } from "./use-debounced-value";
-import { emptyWizardState, STEP_TITLES, stepOfField, toAudience, toCampaignInput, toContent, wizardStateFromCampaign, type WizardState, type WizardStep } from "./wizard-state";
+import { changeChannel, emptyWizardState, STEP_TITLES, stepOfField, toAudience, toCampaignInput, toContent, wizardStateFromCampaign, type WizardState, type WizardStep } from "./wizard-state";
 
 export type CampaignWizardProps = { slug: string; canEdit: boolean; campaignId?: string };
 
@@ -50,6 +50,8 @@ function WizardForm({ slug, canEdit, campaign }: WizardFormProps) {
   const [step, setStep] = useState<WizardStep>(0);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // What the last channel switch changed in the audience, content or pace, said next to the channel.
+  const [channelNotices, setChannelNotices] = useState<string[]>([]);
   const channels = useQuery({ ...campaignChannelsQuery(slug), meta: { showsErrorInline: true } });
   const channel = channels.data?.find((item) => item.id === state.channelId);
 
@@ -146,11 +148,22 @@ function WizardForm({ slug, canEdit, campaign }: WizardFormProps) {
                   value={state.channelId}
                   error={errorAt(errors, "channelId")}
                   onChange={(event) => {
-                    const channelId = event.target.value;
-                    update((s) => ({ ...s, channelId, content: { ...s.content, kind: s.content.kind === "template" ? "text" : s.content.kind, template: "", variables: {} } }));
+                    const picked = channels.data.find((item) => item.id === event.target.value) ?? null;
+                    const change = changeChannel(state, picked);
+                    setChannelNotices(change.notices);
+                    update(() => change.state);
                   }}
                   options={[{ value: "", label: "Pick a channel…" }, ...channels.data.map((item) => ({ value: item.id, label: `${item.name} (${CHANNEL_TYPE_LABELS[item.type] ?? item.type})${item.status === "active" ? "" : ` – ${item.status}`}` }))]}
                 />
+              ) : null}
+              {channelNotices.length > 0 ? (
+                <Alert tone="warning" title="Changed for this channel">
+                  <ul className="list-disc space-y-1 pl-4" data-testid="channel-change-notices">
+                    {channelNotices.map((notice) => (
+                      <li key={notice}>{notice}</li>
+                    ))}
+                  </ul>
+                </Alert>
               ) : null}
             </div>
           ) : null}

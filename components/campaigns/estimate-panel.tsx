@@ -17,6 +17,9 @@ export type EstimatePanelProps = {
 export function EstimatePanel({ slug, body, isWaiting, isIncomplete, contentKind }: EstimatePanelProps) {
   const estimate = useQuery({ ...campaignEstimateQuery({ slug, body }), meta: { showsErrorInline: true } });
   const data = isIncomplete ? undefined : estimate.data;
+  // The previous answer stays on screen while the next one loads, faded: after a channel or
+  // audience change its numbers are no longer this campaign's.
+  const isStale = isWaiting || estimate.isPlaceholderData;
   return (
     <section aria-label="Recipients estimate" data-testid="campaign-estimate" className="space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:sticky lg:top-4">
       <div className="flex items-center justify-between gap-2">
@@ -26,7 +29,7 @@ export function EstimatePanel({ slug, body, isWaiting, isIncomplete, contentKind
       {isIncomplete ? <p className="text-sm text-slate-600">Pick a channel, an audience and what to send to see who will get it.</p> : null}
       {!isIncomplete && estimate.error ? <Alert tone="error">Could not estimate: {estimate.error.message}</Alert> : null}
       {data ? (
-        <>
+        <div className={isStale ? "space-y-4 opacity-50 transition-opacity" : "space-y-4"} aria-busy={isStale || undefined}>
           <p className="text-sm text-slate-700">
             <span data-testid="estimate-eligible" className="text-2xl font-semibold text-slate-900 tabular-nums">
               {data.estimate.eligible.toLocaleString()}
@@ -61,7 +64,7 @@ export function EstimatePanel({ slug, body, isWaiting, isIncomplete, contentKind
               </ul>
             </div>
           ) : null}
-        </>
+        </div>
       ) : null}
     </section>
   );

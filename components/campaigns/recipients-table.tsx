@@ -69,7 +69,7 @@ export function RecipientsTable({ slug, campaignId, isLive }: RecipientsTablePro
               {rows.map((row) => (
                 <Fragment key={row.id}>
                   <tr data-testid="recipient-row" data-status={row.status}>
-                    <td className="px-3 py-2">
+                    <td className="px-3 py-2 wrap-anywhere">
                       <span className="font-medium text-slate-900">{row.name ?? row.username ?? row.phone ?? "Unknown contact"}</span>
                       {row.phone && row.name ? <span className="block text-xs text-slate-500">{row.phone}</span> : null}
                     </td>
@@ -86,7 +86,7 @@ export function RecipientsTable({ slug, campaignId, isLive }: RecipientsTablePro
                   </tr>
                   {openId === row.id ? (
                     <tr data-testid="recipient-details">
-                      <td colSpan={4} className="bg-slate-50 px-3 py-3 text-sm text-slate-700">
+                      <td colSpan={4} className="bg-slate-50 px-3 py-3 text-sm text-slate-700 wrap-anywhere">
                         {row.reason ? (
                           <p>
                             <span className="font-medium">{row.status === "failed" ? "Failed: " : row.status === "skipped" ? "Skipped: " : ""}</span>

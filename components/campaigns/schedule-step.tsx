@@ -57,7 +57,7 @@ export function ScheduleStep({ state, channelType, errors, onChange }: ScheduleS
       />
       <dl className="grid gap-x-6 gap-y-2 rounded-lg bg-slate-50 p-4 text-sm sm:grid-cols-[10rem_minmax(0,1fr)]" aria-label="Summary">
         <dt className="text-slate-500">Name</dt>
-        <dd className="text-slate-900">{state.name || "—"}</dd>
+        <dd className="text-slate-900 wrap-anywhere">{state.name || "—"}</dd>
         <dt className="text-slate-500">Sends</dt>
         <dd className="text-slate-900">{CONTENT_KIND_LABELS[state.content.kind]}</dd>
         <dt className="text-slate-500">When</dt>

@@ -1,7 +1,9 @@
 import type { Audience, AttributeFilter } from "@/lib/campaigns/definition/audience-schema";
 import type { CampaignContent, VariableSource } from "@/lib/campaigns/definition/content-schema";
 import type { CampaignInput } from "@/lib/campaigns/definition/campaign-input-schema";
+import { DEFAULT_PACE, MAX_PACE, supportsPhoneAudience, supportsTemplates, type CampaignChannelType } from "@/lib/campaigns/definition/channel-rules";
 import type { CampaignData } from "@/lib/campaigns/queries";
+import { CHANNEL_TYPE_LABELS } from "./format";
 
 // The wizard's form state (strings as typed) and its translation to the API's campaign input.
 
@@ -111,6 +113,49 @@ export function toCampaignInput(state: WizardState): CampaignInput {
     schedule: state.schedule.mode === "later" ? { at: state.schedule.at, timezone: state.schedule.timezone } : null,
     pacePerSecond: pace ? Number(pace) : null,
   };
+}
+
+export type WizardChannel = { id: string; name: string; type: string };
+export type ChannelChange = { state: WizardState; notices: string[] };
+
+/**
+ * Moves the form to another channel (null = none picked) and drops what that channel cannot
+ * take, with one sentence per change for the user: a list of phone numbers on a channel without
+ * phone audiences becomes "all contacts of the channel" (the numbers are kept for a switch
+ * back); a picked template is cleared (templates belong to their channel), and a template
+ * campaign becomes a text one where the channel has no templates; a pace above the channel's
+ * maximum goes back to its default. The server would refuse each of these with a field error.
+ */
+export function changeChannel(state: WizardState, channel: WizardChannel | null): ChannelChange {
+  const channelId = channel?.id ?? "";
+  if (channelId === state.channelId) return { state, notices: [] };
+  const type = channel && isCampaignChannelType(channel.type) ? channel.type : null;
+  const label = channel ? `${channel.name} (${CHANNEL_TYPE_LABELS[channel.type] ?? channel.type})` : "";
+  const notices: string[] = [];
+  let { audience, content, pace } = state;
+
+  if (type && audience.source === "list" && !supportsPhoneAudience(type)) {
+    audience = { ...audience, source: "channel" };
+    notices.push(`${label} cannot send to a list of phone numbers (WhatsApp channels only): the audience is now all contacts of the channel.`);
+  }
+  if (content.kind === "template") {
+    if (type && !supportsTemplates(type)) {
+      content = { ...content, kind: "text", template: "", variables: {} };
+      notices.push(`${label} cannot send WhatsApp templates: the campaign now sends a text message.`);
+    } else {
+      if (content.template && type) notices.push(`Templates belong to their channel: pick one of ${label}'s approved templates.`);
+      content = { ...content, template: "", variables: {} };
+    }
+  }
+  if (type && pace.trim() !== "" && Number(pace) > MAX_PACE[type]) {
+    pace = "";
+    notices.push(`${label} sends at most ${MAX_PACE[type]} messages per second: the pace is back to the channel's default (${DEFAULT_PACE[type]}/s).`);
+  }
+  return { state: { ...state, channelId, audience, content, pace }, notices };
+}
+
+function isCampaignChannelType(type: string): type is CampaignChannelType {
+  return type in MAX_PACE;
 }
 
 export type WizardStep = 0 | 1 | 2 | 3;

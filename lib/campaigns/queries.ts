@@ -193,4 +193,5 @@ export const campaignApi = {
     fetchJson(`${campaignUrl(id)}/${action}`, { method: "POST", headers: workspaceHeader(slug), schema: campaignResponse }).then((data) => data.campaign),
 };
 
-export const campaignExportUrl = (id: string) => `${campaignUrl(id)}/export`;
+/** The recipients CSV as a plain link (workspace in the path: a link cannot send X-Workspace). */
+export const campaignExportUrl = ({ slug, id }: { slug: string; id: string }) => `/api/workspaces/${encodeURIComponent(slug)}/campaigns/${encodeURIComponent(id)}/export`;

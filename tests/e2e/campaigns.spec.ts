@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { failNextFakeRequest, fakeRequests } from "./support/fake-control";
 import { connectWhatsApp, postWhatsAppWebhook, randomMetaId, sendSandboxMessage, signUp, whatsAppTextWebhook } from "./support/inbox-helpers";
 
@@ -10,6 +10,29 @@ const PROMO_TEMPLATE = {
   status: "APPROVED",
   components: [{ type: "BODY", text: "Hi {{1}}, use code {{2}} this week" }],
 };
+
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * The page is no wider than the screen: nothing overflows sideways on a phone. Polled, because a
+ * resize reaches measured elements (the chart) a moment later; a failure names what sticks out.
+ */
+async function expectNoSidewaysScroll(page: Page) {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= width) return "";
+        const sticksOut = (element: Element | null) => element !== null && element.getBoundingClientRect().right > width + 1;
+        return [...document.querySelectorAll("body *")]
+          .filter((element) => sticksOut(element) && !sticksOut(element.parentElement))
+          .slice(0, 5)
+          .map((element) => `${element.tagName.toLowerCase()}.${String(element.className).slice(0, 80)} (right ${Math.round(element.getBoundingClientRect().right)})`)
+          .join("; ");
+      }),
+    )
+    .toBe("");
+}
 
 // The campaign journey on the Sandbox channel (every workspace has one; text campaigns need no
 // 24-hour window there): two customers write in, a third opts out with STOP. The marketer builds
@@ -93,8 +116,13 @@ test("a marketer creates, launches and follows a campaign to every recipient's s
   await expect(recipients.getByTestId("recipient-row")).toHaveCount(1);
   await expect(recipients.getByTestId("recipient-row")).toContainText(ada);
 
+  // The export is a plain link the browser downloads itself (streamed to disk, "Save link as…"
+  // works): the workspace is in its URL and the session cookie authorises it.
+  const exportLink = page.getByRole("link", { name: "Export CSV" });
+  const exportHref = await exportLink.getAttribute("href");
+  expect(exportHref).toMatch(new RegExp(`^/api/workspaces/${slug}/campaigns/[^/]+/export$`));
   const downloading = page.waitForEvent("download");
-  await page.getByRole("button", { name: "Export CSV" }).click();
+  await exportLink.click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^spring-sale-\d+-recipients\.csv$/);
   const csv = await readFile(await download.path(), "utf8");
@@ -103,6 +131,26 @@ test("a marketer creates, launches and follows a campaign to every recipient's s
   expect(lines).toHaveLength(4);
   expect(lines.find((line) => line.includes(stopper))).toMatch(/skipped/);
   expect(lines.filter((line) => /,(sent|delivered|read),/.test(line))).toHaveLength(2);
+  // The same URL fetched with nothing but the cookie (what "Save link as…" sends) gives the same file.
+  const saved = await page.request.get(exportHref!);
+  expect(saved.headers()["content-disposition"]).toMatch(/^attachment; filename="spring-sale-\d+-recipients\.csv"/);
+  expect((await saved.text()).trim().split(/\r?\n/)).toEqual(lines);
+
+  // On a phone (390×844) the detail page fits the screen: nothing pushes the page sideways, the
+  // recipients table scrolls inside its own box, and the actions stay reachable.
+  await page.setViewportSize(PHONE);
+  await page.getByLabel("Search recipients").fill("");
+  await expect(recipients.getByTestId("recipient-row")).toHaveCount(3);
+  await expectNoSidewaysScroll(page);
+  const exportBox = await exportLink.boundingBox();
+  expect(exportBox!.x + exportBox!.width).toBeLessThanOrEqual(PHONE.width);
+  const tableBox = await recipients.locator("xpath=..").boundingBox();
+  expect(tableBox!.x).toBeGreaterThanOrEqual(0);
+  expect(tableBox!.x + tableBox!.width).toBeLessThanOrEqual(PHONE.width);
+  await recipients.getByRole("button", { name: `Details for ${ada}` }).click();
+  await expect(recipients.getByTestId("recipient-details").filter({ hasText: "1 attempt" }).first()).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The list shows it with its status and rates.
   await page.getByRole("link", { name: "All campaigns" }).click();
@@ -110,6 +158,71 @@ test("a marketer creates, launches and follows a campaign to every recipient's s
   await expect(row).toBeVisible();
   await expect(row).toContainText("Completed");
   await expect(row).toContainText("100 % of 3");
+});
+
+// The wizard follows the channel: a WhatsApp phone-number list and template do not survive a
+// switch to the Sandbox (the server would refuse them); the wizard says what it changed and the
+// draft saves. All of it on a phone-size screen, where every step must fit and work.
+test("switching the channel resets a phone-number list and a template, says so, and the wizard works on a phone", async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  const slug = await signUp(page, { name: "Pia Phone", workspace: "Phone Campaigns" });
+  const channel = await connectWhatsApp(page, { slug, templates: [PROMO_TEMPLATE] });
+
+  await page.goto(`/${slug}/campaigns`);
+  await expect(page.getByRole("heading", { level: 1, name: "Campaigns" })).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await page.getByRole("link", { name: "New campaign" }).click();
+  await expect(page.getByLabel("Campaign name")).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  // A name without spaces (as marketers often write them) must wrap, not push the page sideways.
+  const name = "spring_sale_2030_vip_customers_early_access_reminder";
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByLabel("Channel").selectOption({ label: `${channel.name} (WhatsApp)` });
+
+  await page.getByRole("button", { name: /Audience$/ }).click();
+  await page.getByLabel(/A list of phone numbers/).check();
+  await page.getByLabel("Or paste numbers, one per line").fill("+33612345678\n+14155238886");
+  await page.getByRole("button", { name: "Check numbers" }).click();
+  await expect(page.getByTestId("phone-count")).toHaveText("2 valid numbers in the list");
+  await expectNoSidewaysScroll(page);
+
+  await page.getByRole("button", { name: /Content$/ }).click();
+  await page.getByLabel("An approved WhatsApp template").check();
+  await page.getByLabel("Template", { exact: true }).selectOption("spring_promo|en_US");
+  await expect(page.getByTestId("template-body")).toHaveText("Hi {{1}}, use code {{2}} this week");
+  await expectNoSidewaysScroll(page);
+
+  await page.getByRole("button", { name: /Details$/ }).click();
+  await page.getByLabel("Channel").selectOption({ label: "Sandbox (Sandbox)" });
+  const notices = page.getByTestId("channel-change-notices");
+  await expect(notices).toContainText("cannot send to a list of phone numbers");
+  await expect(notices).toContainText("cannot send WhatsApp templates");
+
+  await page.getByRole("button", { name: /Audience$/ }).click();
+  await expect(page.getByLabel("All contacts of the channel")).toBeChecked();
+  await expect(page.getByLabel(/A list of phone numbers/)).toBeDisabled();
+  await expect(page.getByTestId("phone-count")).toHaveCount(0);
+  await page.getByRole("button", { name: /Content$/ }).click();
+  await expect(page.getByLabel("A text message")).toBeChecked();
+  await page.getByLabel("Message", { exact: true }).fill("Hello from the sandbox");
+  await page.getByRole("button", { name: /Schedule & review$/ }).click();
+  await expect(page.getByText("Send as soon as I launch it")).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await expect(page.getByRole("button", { name: "Launch now" })).toBeVisible();
+  // The estimate follows: the Sandbox's contacts (none yet), not the two numbers of the list.
+  const estimate = page.getByTestId("campaign-estimate");
+  await expect(estimate).toContainText("of 0 will receive it");
+  await expect(estimate).not.toContainText("new contacts");
+
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  const id = new URL(page.url()).pathname.split("/").pop();
+  const stored = (await (await page.request.get(`/api/campaigns/${id}`, { headers: { "X-Workspace": slug } })).json()) as { campaign: { channelId: string; audience: Record<string, unknown>; content: unknown } };
+  expect(stored.campaign.audience).toMatchObject({ source: "channel" });
+  expect(stored.campaign.audience).not.toHaveProperty("phones");
+  expect(stored.campaign.content).toEqual({ kind: "text", text: "Hello from the sandbox" });
+  expect(stored.campaign.channelId).not.toBe(channel.channelId);
 });
 
 // WhatsApp Cloud: an approved template (synced from the fake at connect) with one variable from

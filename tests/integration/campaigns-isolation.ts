@@ -97,3 +97,18 @@ export function campaignCsvIsolationCase(): IsolationCase {
     );
   };
 }
+
+/** GET /api/workspaces/[slug]/campaigns/[id]/export: the workspace is the path's; B's campaign is out of A's reach either way. */
+export function campaignDownloadIsolationCase(): IsolationCase {
+  return async ({ world, handler }) => {
+    const id = await bCampaignOnce(world);
+    const secrets = [B_NAME, "B secret offer", world.bWhatsAppChannelId];
+    const path = (slug: string) => `/api/workspaces/${slug}/campaigns/${id}/export`;
+    const b = world.b.workspace.slug;
+    const a = world.a.workspace.slug;
+    await expectRefused(await call(handler, path(b), { as: world.a.user, params: { slug: b, id } }), 403, secrets);
+    await expectRefused(await call(handler, path(b), { apiKey: world.aKey, params: { slug: b, id } }), 403, secrets);
+    await expectRefused(await call(handler, path(a), { as: world.a.user, params: { slug: a, id }, headers: { "x-workspace": b } }), 404, secrets);
+    await expectRefused(await call(handler, path(a), { apiKey: world.aKey, params: { slug: a, id } }), 404, secrets);
+  };
+}

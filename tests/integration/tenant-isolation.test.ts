@@ -10,7 +10,7 @@ import { createTwilioChannel, createWhatsAppChannel } from "../helpers/channels"
 import { flowIsolationCase, flowListIsolationCase, keywordFlowDraft } from "../helpers/flows";
 import { automationReadIsolationCase, automationSettingsPatchIsolationCase } from "./automations-isolation";
 import { flowPreviewIsolationCase } from "./flows-preview-isolation";
-import { campaignChannelIsolationCase, campaignCsvIsolationCase, campaignIsolationCase, campaignListIsolationCase } from "./campaigns-isolation";
+import { campaignChannelIsolationCase, campaignCsvIsolationCase, campaignDownloadIsolationCase, campaignIsolationCase, campaignListIsolationCase } from "./campaigns-isolation";
 import { call, readJson, type RouteHandler } from "../helpers/http";
 import { discoverEndpoints } from "../helpers/routes";
 
@@ -125,6 +125,7 @@ const cases: Record<string, Case | { skip: string }> = {
   "GET /api/campaigns/[id]/recipients": campaignIsolationCase({ method: "GET", suffix: "/recipients" }),
   "GET /api/campaigns/[id]/metrics": campaignIsolationCase({ method: "GET", suffix: "/metrics" }),
   "GET /api/campaigns/[id]/export": campaignIsolationCase({ method: "GET", suffix: "/export" }),
+  "GET /api/workspaces/[slug]/campaigns/[id]/export": campaignDownloadIsolationCase(),
 
   // Automations (issue 6): B's activity log, credit ledger and settings (tests/integration/automations-isolation.ts).
   "GET /api/automation/activity": automationReadIsolationCase({ path: "/api/automation/activity" }),

@@ -62,38 +62,3 @@ export async function listRecipients(workspaceId: string, campaignId: string, qu
   const page = rows.slice(0, query.limit);
   return { recipients: page, nextCursor: rows.length > query.limit ? page[page.length - 1].id : null };
 }
-
-const CSV_COLUMNS = ["contact_id", "name", "username", "phone", "status", "reason_code", "reason", "attempts", "sent_at", "delivered_at", "read_at", "failed_at"] as const;
-
-/** Every recipient as CSV lines, streamed page by page (a 50,000-recipient campaign never sits in memory at once). */
-export async function* exportRecipientsCsv(workspaceId: string, campaignId: string): AsyncGenerator<string> {
-  await requireCampaign(workspaceId, campaignId);
-  yield `${CSV_COLUMNS.join(",")}\r\n`;
-  let cursor = "";
-  for (;;) {
-    const { rows } = await getPgPool().query<RecipientRow>(`${SELECT} WHERE r."campaignId" = $1 AND r.id > $2 ORDER BY r.id LIMIT 1000`, [campaignId, cursor]);
-    if (rows.length === 0) return;
-    yield rows
-      .map((row) =>
-        [row.contactId, row.name, row.username, row.phone, row.status, row.reasonCode, row.reason, row.attempts, row.sentAt, row.deliveredAt, row.readAt, row.failedAt]
-          .map(csvCell)
-          .join(","),
-      )
-      .join("\r\n") + "\r\n";
-    cursor = rows[rows.length - 1].id;
-  }
-}
-
-/** RFC 4180 quoting, and a leading ' for cells a spreadsheet would run as a formula (CSV injection). */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let text = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export async function campaignFileName(workspaceId: string, campaignId: string): Promise<string> {
-  const campaign = await requireCampaign(workspaceId, campaignId);
-  const slug = campaign.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "campaign";
-  return `${slug}-recipients.csv`;
-}
