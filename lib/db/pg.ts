@@ -11,7 +11,10 @@ export function getPgPool(): pg.Pool {
   if (!globalForPg.switchboardPgPool) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set");
-    const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5000 });
+    // Job workers run flow transactions side by side (lib/jobs/registry.ts): 30 connections on
+    // PostgreSQL; the embedded database serves one statement at a time, so 10 there.
+    const max = Number(process.env.DATABASE_POOL_SIZE ?? (isEmbeddedDatabaseUrl(connectionString) ? 10 : 30));
+    const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 });
     // An idle client that loses its connection must not crash the process.
     pool.on("error", () => undefined);
     globalForPg.switchboardPgPool = pool;

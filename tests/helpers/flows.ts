@@ -60,7 +60,7 @@ async function snapshotFlows(workspaceId: string) {
     prisma.flow.findMany({ where: { workspaceId }, ...byId }),
     prisma.flowVersion.findMany({ where: { workspaceId }, ...byId }),
     prisma.flowTrigger.findMany({ where: { workspaceId }, ...byId }),
-    prisma.flowBlockStat.findMany({ where: { version: { workspaceId } }, orderBy: [{ versionId: "asc" }, { blockId: "asc" }] }),
+    prisma.flowBlockStat.findMany({ where: { version: { workspaceId } }, orderBy: [{ versionId: "asc" }, { blockId: "asc" }, { slot: "asc" }] }),
   ]);
   return { flows, versions, triggers, stats };
 }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WhatsAppCredentials } from "@/lib/channels/credentials";
 import { prisma } from "@/lib/db/client";
+import { getFlowAnalytics } from "@/lib/flows/manage/get-flow-analytics";
 import { handleRunAutomations } from "@/lib/jobs/handlers/run-automations";
 import { queues } from "@/lib/jobs/queues";
 import { newWamid, whatsAppTextPayload } from "@/lib/simulate/payloads";
@@ -15,11 +16,12 @@ import { discardAutomationJobs, publishTestFlow, replyFlow, sendPendingMessages,
 let world: WhatsAppWorkspace;
 let workspaceId: string;
 let channel: TestChannel<WhatsAppCredentials>;
+let flowId: string;
 
 beforeAll(async () => {
   world = await setUpWhatsAppWorkspace({ label: "flows-credits" });
   ({ workspaceId, channel } = world);
-  await publishTestFlow({ workspaceId, name: "Price", flow: replyFlow({ keyword: "price", text: "It costs $10" }) });
+  ({ flowId } = await publishTestFlow({ workspaceId, name: "Price", flow: replyFlow({ keyword: "price", text: "It costs $10" }) }));
 });
 
 afterAll(async () => {
@@ -57,5 +59,27 @@ describe("credits charged at the end of concurrent runs", () => {
     ]);
     const refused = await prisma.automationLog.count({ where: { workspaceId, result: "skipped", reason: { contains: "credits" } } });
     expect(refused).toBe(2);
+  });
+
+  it("counts every run in the flow's analytics when many runs commit at once (counters spread over slots)", async () => {
+    const before = await getFlowAnalytics({ workspaceId, flowId });
+    await prisma.workspace.update({ where: { id: workspaceId }, data: { credits: 100 } });
+    const customers = Array.from({ length: 12 }, () => randomDigits(11));
+    for (const customer of customers) {
+      const body = whatsAppTextPayload({ phoneNumberId: channel.externalId, wabaId: channel.credentials.wabaId, from: customer, name: "Ada", text: "price", id: newWamid() });
+      expect((await postWhatsApp(channel, body)).status).toBe(200);
+    }
+    await processStoredEvents({ channelId: channel.id, status: "pending" });
+    const jobs = await claimJobs({ queue: queues.runAutomations.name, match: { workspaceId } });
+    expect(jobs).toHaveLength(12);
+    await Promise.all(jobs.map((job) => handleRunAutomations(job.data)));
+
+    const after = await getFlowAnalytics({ workspaceId, flowId });
+    expect(after.runs - before.runs).toBe(12);
+    expect(after.completions - before.completions).toBe(12);
+    const enteredOf = (analytics: typeof after) => Object.fromEntries(analytics.blocks.map((block) => [block.blockId, block.entered]));
+    const [was, now] = [enteredOf(before), enteredOf(after)];
+    for (const blockId of Object.keys(now)) expect(now[blockId]! - (was[blockId] ?? 0)).toBe(12);
+    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).credits).toBe(88);
   });
 });

@@ -51,7 +51,9 @@ export async function getFlowAnalytics({ workspaceId, flowId, versionId }: GetFl
     return { version: null, runs: 0, completions: 0, blocks: [] };
   }
   const definition = readStoredDefinition(version.definition);
-  const entered = new Map(version.blockStats.map((stat) => [stat.blockId, stat.entered]));
+  // A block's count is spread over slots (FlowBlockStat in prisma/schema.prisma): summed here.
+  const entered = new Map<string, number>();
+  for (const stat of version.blockStats) entered.set(stat.blockId, (entered.get(stat.blockId) ?? 0) + stat.entered);
   const count = (blockId: string) => entered.get(blockId) ?? 0;
   const trigger = definition.blocks.find(isTriggerBlock);
   const blocks = definition.blocks.map((block): BlockAnalytics => {
