@@ -22,20 +22,20 @@
 // Figures are printed and written to bench/.out/campaigns-*/results.json and the bench:campaigns
 // section of bench/RESULTS.md (BENCH_CAMPAIGNS_WRITE_RESULTS=0 to skip). Only 127.0.0.1 is
 // contacted; every process the run started is stopped at the end, on failure and on Ctrl-C.
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startFakeProviders } from "../tests/fakes/fake-providers";
 import { ensureBuild, startApp, type AppServer } from "./lib/app-server";
+import { startBenchDatabase } from "./lib/bench-database";
 import { enableStatements, fakeCeiling, queueCeiling, runCampaignPhase, type CeilingResult, type QueueCeilingResult } from "./lib/campaigns-load";
 import { figuresOf, paceVerdict, rateVerdict, renderCampaigns, writeCampaignsSection, type CampaignsRunInfo, type PhaseFigures } from "./lib/campaigns-report";
 import { summarizeProfiles, writeProfilerPreload } from "./lib/campaigns-profile";
 import { seedCampaignTenant } from "./lib/campaigns-seed";
 import { describeMachine } from "./lib/machine";
-import { findPostgresBin, postmasterPid, startPostgres } from "./lib/postgres-server";
-import { cleanupAll, cpuSecondsOf, freePort, onCleanup, selfCpuSeconds, stopProcess, type CpuProbe } from "./lib/processes";
+import { findPostgresBin } from "./lib/postgres-server";
+import { cleanupAll, freePort, onCleanup, selfCpuSeconds, stopProcess, type CpuProbe } from "./lib/processes";
 
 const root = path.resolve(import.meta.dirname, "..");
 const log = (message: string) => console.log(`[bench:campaigns] ${message}`);
@@ -97,38 +97,18 @@ async function main() {
 
   const fake = await startFakeProviders();
   onCleanup(() => fake.close());
-  const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
-  process.env.ENCRYPTION_KEY = secrets.ENCRYPTION_KEY;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...secrets, LOG_LEVEL: "warn", NODE_ENV: "production", GRAPH_API_URL: fake.graphUrl };
-  for (const key of ["DATABASE_URL", "EMBEDDED_DB_DIR", "EMBEDDED_DB_PORT", "PORT", "RUN_WORKERS", "NEXT_DIST_DIR", "NEXTAUTH_URL"]) delete env[key];
-
   let app: AppServer | null = null;
-  let databaseUrl: string;
-  let database: string;
-  let dbProbe: CpuProbe;
-  let appProbe: CpuProbe;
   const appPid = () => app?.process.child.pid ?? 0;
-  if (config.target === "postgres") {
-    const bin = findPostgresBin();
-    if (!bin) throw new Error("BENCH_CAMPAIGNS_TARGET=postgres but no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install -y postgresql)");
+  const { env, databaseUrl, description: database, dbProbe, appProbe } = await startBenchDatabase({
+    target: config.target as "postgres" | "embedded",
+    targetKnob: "BENCH_CAMPAIGNS_TARGET",
+    graphUrl: fake.graphUrl,
+    workDir,
+    machine,
+    appPid,
     // pg_stat_statements needs preloading; it only observes (a few % of overhead at most).
-    process.env.BENCH_POSTGRES_OPTIONS = `${process.env.BENCH_POSTGRES_OPTIONS ?? ""} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all`.trim();
-    const server = startPostgres({ bin, port: await freePort() });
-    onCleanup(() => server.stop());
-    databaseUrl = server.url;
-    env.DATABASE_URL = databaseUrl;
-    database = `${server.version}, throwaway cluster, default settings (fsync on, synchronous_commit on) + pg_stat_statements`;
-    dbProbe = { label: "db", read: () => cpuSecondsOf(postmasterPid(server.dataDir) ?? 0) };
-    appProbe = { label: "app", read: () => cpuSecondsOf(appPid()) };
-  } else {
-    const dbPort = await freePort();
-    env.EMBEDDED_DB_DIR = path.join(workDir, "pglite");
-    env.EMBEDDED_DB_PORT = String(dbPort);
-    databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
-    database = `PGlite ${machine.pglite} embedded by \`npm start\``;
-    dbProbe = { label: "db", read: () => cpuSecondsOf(appPid(), { withDescendants: false }) };
-    appProbe = { label: "app", read: () => cpuSecondsOf(appPid()) - cpuSecondsOf(appPid(), { withDescendants: false }) };
-  }
+    postgresOptions: { flags: "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all", description: "pg_stat_statements" },
+  });
   const profileDir = path.join(outDir, "cpu-profiles");
   if (config.cpuProfile) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --require ${writeProfilerPreload(outDir, profileDir)}`.trim();
   const port = await freePort();

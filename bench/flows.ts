@@ -19,19 +19,19 @@
 // Figures are printed and written to bench/.out/flows-*/results.json and the bench:flows section of
 // bench/RESULTS.md (BENCH_FLOWS_WRITE_RESULTS=0 to skip). Only 127.0.0.1 is contacted; every process
 // the run started is stopped at the end, on failure and on Ctrl-C.
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startFakeProviders } from "../tests/fakes/fake-providers";
 import { ensureBuild, startApp, type AppServer } from "./lib/app-server";
+import { startBenchDatabase } from "./lib/bench-database";
 import { queueTimings, runFlowPhase, waitForIdle, type FlowPhaseResult } from "./lib/flows-load";
 import { figuresOf, renderFlows, verdict, writeFlowsSection, type FlowsRunInfo, type PhaseFigures } from "./lib/flows-report";
 import { seedKeywordFlow } from "./lib/flows-seed";
 import { describeMachine } from "./lib/machine";
 import { isProfiling, postgresProfileOptions, startPgProfile } from "./lib/pg-profile";
-import { findPostgresBin, postmasterPid, startPostgres } from "./lib/postgres-server";
+import { findPostgresBin } from "./lib/postgres-server";
 import { cleanupAll, cpuSecondsOf, freePort, onCleanup, selfCpuSeconds, startCpuMeter, startProcess, stopProcess, type CpuProbe, type Tracked } from "./lib/processes";
 import { seedChannel } from "./lib/seed";
 
@@ -90,37 +90,17 @@ async function main() {
 
   const fake = await startFakeProviders();
   onCleanup(() => fake.close());
-  const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
-  process.env.ENCRYPTION_KEY = secrets.ENCRYPTION_KEY;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...secrets, LOG_LEVEL: "warn", NODE_ENV: "production", GRAPH_API_URL: fake.graphUrl };
-  for (const key of ["DATABASE_URL", "EMBEDDED_DB_DIR", "EMBEDDED_DB_PORT", "PORT", "RUN_WORKERS", "NEXT_DIST_DIR", "NEXTAUTH_URL"]) delete env[key];
-
   let app: AppServer | null = null;
-  let databaseUrl: string;
-  let database: string;
-  let dbProbe: CpuProbe;
-  let appProbe: CpuProbe;
   const appPid = () => app?.process.child.pid ?? 0;
-  if (config.target === "postgres") {
-    const bin = findPostgresBin();
-    if (!bin) throw new Error("BENCH_FLOWS_TARGET=postgres but no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install -y postgresql)");
-    if (isProfiling()) process.env.BENCH_POSTGRES_OPTIONS = `${process.env.BENCH_POSTGRES_OPTIONS ?? ""} ${postgresProfileOptions()}`;
-    const server = startPostgres({ bin, port: await freePort() });
-    onCleanup(() => server.stop());
-    databaseUrl = server.url;
-    env.DATABASE_URL = databaseUrl;
-    database = `${server.version}, throwaway cluster, default settings (fsync on, synchronous_commit on)`;
-    dbProbe = { label: "db", read: () => cpuSecondsOf(postmasterPid(server.dataDir) ?? 0) };
-    appProbe = { label: "app", read: () => cpuSecondsOf(appPid()) };
-  } else {
-    const dbPort = await freePort();
-    env.EMBEDDED_DB_DIR = path.join(workDir, "pglite");
-    env.EMBEDDED_DB_PORT = String(dbPort);
-    databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
-    database = `PGlite ${machine.pglite} embedded by \`npm start\``;
-    dbProbe = { label: "db", read: () => cpuSecondsOf(appPid(), { withDescendants: false }) };
-    appProbe = { label: "app", read: () => cpuSecondsOf(appPid()) - cpuSecondsOf(appPid(), { withDescendants: false }) };
-  }
+  const { env, databaseUrl, description: database, dbProbe, appProbe } = await startBenchDatabase({
+    target: config.target as "postgres" | "embedded",
+    targetKnob: "BENCH_FLOWS_TARGET",
+    graphUrl: fake.graphUrl,
+    workDir,
+    machine,
+    appPid,
+    postgresOptions: isProfiling() ? { flags: postgresProfileOptions(), description: "pg_stat_statements (BENCH_PG_PROFILE=1)" } : undefined,
+  });
   const inServer = config.workers === "in-server";
   const port = await freePort();
   log(`starting the app on port ${port} (${config.target}, workers ${inServer ? "inside the server" : "in one `npm run worker` process"})`);

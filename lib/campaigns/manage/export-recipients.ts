@@ -4,6 +4,7 @@ import { getPgPool } from "@/lib/db/pg";
 import { logger } from "@/lib/logger";
 import { campaignNotFound } from "./campaigns";
 import { csvLine, recipientsCsvDisposition } from "./csv-format";
+import type { RecipientRow } from "./recipients";
 
 // The per-recipient CSV of a campaign, for the REST API (GET /api/campaigns/:id/export) and the
 // dashboard's download link (GET /api/workspaces/:slug/campaigns/:id/export).
@@ -13,20 +14,8 @@ const CSV_COLUMNS = ["contact_id", "name", "username", "phone", "status", "reaso
 /** Rows per query: ~150 kB of CSV, one short query each, so no connection is held while the client reads. */
 export const EXPORT_BATCH_SIZE = 1000;
 
-type ExportRow = {
-  contactId: string;
-  name: string | null;
-  username: string | null;
-  phone: string | null;
-  status: string;
-  reasonCode: string | null;
-  reason: string | null;
-  attempts: number;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  readAt: Date | null;
-  failedAt: Date | null;
-};
+/** The export's columns are the recipients page's, without the ids of the message and conversation. */
+type ExportRow = Pick<RecipientRow, "contactId" | "name" | "username" | "phone" | "status" | "reasonCode" | "reason" | "attempts" | "sentAt" | "deliveredAt" | "readAt" | "failedAt">;
 
 // Keyset pagination on the (campaignId, contactId) unique index: every batch is an index range
 // scan, however many recipients the campaign (or the table) has; no OFFSET, no sort.
