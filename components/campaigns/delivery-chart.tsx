@@ -22,7 +22,7 @@ export function DeliveryChart({ metrics }: DeliveryChartProps) {
   const points = cumulativePoints(metrics, audience);
   if (points.length === 0) return <p className="py-8 text-center text-sm text-slate-500">The chart appears once the first messages are sent.</p>;
   return (
-    <div className="h-64 w-full" data-testid="delivery-chart" role="img" aria-label={`Delivery over time: ${points.at(-1)?.deliveredPct ?? 0} % delivered, ${points.at(-1)?.readPct ?? 0} % read`}>
+    <div className="h-64 w-full overflow-hidden" data-testid="delivery-chart" role="img" aria-label={`Delivery over time: ${points.at(-1)?.deliveredPct ?? 0} % delivered, ${points.at(-1)?.readPct ?? 0} % read`}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
