@@ -1,15 +1,12 @@
 import "server-only";
-import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/http/errors";
 import { logger } from "@/lib/logger";
 import { buildTwilioContentUrl, getChannelConfig } from "@/lib/channels/config";
 import { readCredentials } from "@/lib/channels/credentials";
 import { requestProvider } from "@/lib/channels/http";
 import { classifyTwilioError, ProviderError } from "@/lib/channels/provider-error";
-import { markChannelNeedsReauth } from "@/lib/channels/lifecycle/mark-needs-reauth";
 import type { SyncedTemplate } from "./parse-templates";
 import { disambiguateNames, parseTwilioContentPage, type DuplicateTemplate } from "./parse-twilio-contents";
-import { storeSyncedTemplates, type StoreSyncedTemplatesResult } from "./store-synced-templates";
+import { loadSyncChannel, storeSyncedTemplates, toTemplateSyncError, type StoreSyncedTemplatesResult } from "./store-synced-templates";
 
 // Twilio keeps WhatsApp templates as Content templates (HX… Content SIDs) of the account, each
 // with its WhatsApp approval. Switchboard mirrors them from GET /v1/ContentAndApprovals so the
@@ -37,21 +34,14 @@ export type SyncTwilioTemplatesResult = StoreSyncedTemplatesResult & {
  * unavailable or answering something else).
  */
 export async function syncTwilioTemplates({ workspaceId, channelId }: SyncTwilioTemplatesOptions): Promise<SyncTwilioTemplatesResult> {
-  const channel = await prisma.channel.findFirst({
-    where: { id: channelId, workspaceId, type: "twilio_whatsapp" },
-    select: { id: true, status: true, credentialsEncrypted: true, settings: true },
-  });
-  if (!channel) throw new AppError({ code: "not_found", message: "No Twilio WhatsApp channel with this id in this workspace" });
-  if (!channel.credentialsEncrypted || channel.status === "disconnected") {
-    throw new AppError({ code: "conflict", message: "This channel is disconnected; reconnect it before syncing templates" });
-  }
+  const channel = await loadSyncChannel({ workspaceId, channelId, type: "twilio_whatsapp", label: "Twilio WhatsApp" });
   const { accountSid, authToken } = readCredentials("twilio_whatsapp", channel.credentialsEncrypted);
 
   let listed: SyncedTemplate[];
   try {
     listed = await fetchAllContents({ accountSid, authToken });
   } catch (error) {
-    throw await toSyncError({ error, channelId });
+    throw await toTemplateSyncError({ error, channelId, provider: "twilio_whatsapp", reauthHint: "Use Update credentials with the current Auth Token." });
   }
   const { templates, duplicates } = disambiguateNames(listed);
   if (duplicates.length > 0) {
@@ -94,15 +84,4 @@ function safeNextUrl(next: string): string {
     throw new ProviderError({ kind: "permanent", code: "unexpected_response", reason: "Twilio returned a content page link to another host" });
   }
   return candidate.toString();
-}
-
-async function toSyncError({ error, channelId }: { error: unknown; channelId: string }): Promise<AppError> {
-  if (!(error instanceof ProviderError)) throw error;
-  logger.warn({ channelId, code: error.code, reason: error.reason }, "Twilio template sync failed");
-  if (error.kind === "reauth") {
-    await markChannelNeedsReauth({ channelId, reason: error.reason, code: error.code });
-    return new AppError({ code: "unprocessable", message: `${error.reason}. Use Update credentials with the current Auth Token.` });
-  }
-  const reason = error.reason.replace(/; the message will be retried$/, "");
-  return new AppError({ code: "provider_error", message: `Templates could not be synced: ${reason}. Try again later.` });
 }

@@ -1,14 +1,10 @@
 import "server-only";
-import { prisma } from "@/lib/db/client";
-import { AppError } from "@/lib/http/errors";
-import { logger } from "@/lib/logger";
 import { buildGraphUrl, getChannelConfig } from "@/lib/channels/config";
 import { readCredentials } from "@/lib/channels/credentials";
 import { requestProvider } from "@/lib/channels/http";
 import { classifyGraphError, ProviderError } from "@/lib/channels/provider-error";
-import { markChannelNeedsReauth } from "@/lib/channels/lifecycle/mark-needs-reauth";
 import { parseTemplatePage, type SyncedTemplate } from "./parse-templates";
-import { storeSyncedTemplates, type StoreSyncedTemplatesResult } from "./store-synced-templates";
+import { loadSyncChannel, storeSyncedTemplates, toTemplateSyncError, type StoreSyncedTemplatesResult } from "./store-synced-templates";
 
 // Meta keeps a WABA's templates; Switchboard mirrors them so the composer and broadcasts can
 // offer approved ones. Status changes between syncs arrive as message_template_status_update
@@ -30,21 +26,14 @@ export type SyncTemplatesResult = StoreSyncedTemplatesResult;
  * 422 (Meta rejected the token; the channel is marked needs re-auth) or 502 (Meta unavailable).
  */
 export async function syncWhatsAppTemplates({ workspaceId, channelId }: SyncTemplatesOptions): Promise<SyncTemplatesResult> {
-  const channel = await prisma.channel.findFirst({
-    where: { id: channelId, workspaceId, type: "whatsapp_cloud" },
-    select: { id: true, status: true, credentialsEncrypted: true, settings: true },
-  });
-  if (!channel) throw new AppError({ code: "not_found", message: "No WhatsApp Cloud API channel with this id in this workspace" });
-  if (!channel.credentialsEncrypted || channel.status === "disconnected") {
-    throw new AppError({ code: "conflict", message: "This channel is disconnected; reconnect it before syncing templates" });
-  }
+  const channel = await loadSyncChannel({ workspaceId, channelId, type: "whatsapp_cloud", label: "WhatsApp Cloud API" });
   const { wabaId, accessToken } = readCredentials("whatsapp_cloud", channel.credentialsEncrypted);
 
   let templates: SyncedTemplate[];
   try {
     templates = await fetchAllTemplates({ wabaId, accessToken });
   } catch (error) {
-    throw await toSyncError({ error, channelId });
+    throw await toTemplateSyncError({ error, channelId, provider: "whatsapp_cloud", reauthHint: "Use Update credentials with a new access token." });
   }
 
   return storeSyncedTemplates({ workspaceId, channelId, settings: channel.settings, templates });
@@ -84,14 +73,4 @@ function safeNextUrl(next: string): string {
   // A token in the link would be sent in the query string; the header carries it instead.
   candidate.searchParams.delete("access_token");
   return candidate.toString();
-}
-
-async function toSyncError({ error, channelId }: { error: unknown; channelId: string }): Promise<AppError> {
-  if (!(error instanceof ProviderError)) throw error;
-  logger.warn({ channelId, code: error.code, reason: error.reason }, "template sync failed");
-  if (error.kind === "reauth") {
-    await markChannelNeedsReauth({ channelId, reason: error.reason, code: error.code });
-    return new AppError({ code: "unprocessable", message: `${error.reason}. Use Update credentials with a new access token.` });
-  }
-  return new AppError({ code: "provider_error", message: `Templates could not be synced: ${error.reason.replace(/; the message will be retried$/, "")}. Try again later.` });
 }
