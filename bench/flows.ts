@@ -99,7 +99,11 @@ async function main() {
     workDir,
     machine,
     appPid,
-    postgresOptions: isProfiling() ? { flags: postgresProfileOptions(), description: "pg_stat_statements (BENCH_PG_PROFILE=1)" } : undefined,
+    // Commit timestamps give t_ingest without polling the database during the run (flows-load.ts).
+    postgresOptions: {
+      flags: ["-c track_commit_timestamp=on", isProfiling() ? postgresProfileOptions() : ""].join(" ").trim(),
+      description: `track_commit_timestamp on${isProfiling() ? ", pg_stat_statements (BENCH_PG_PROFILE=1)" : ""}`,
+    },
   });
   const inServer = config.workers === "in-server";
   const port = await freePort();
@@ -124,7 +128,8 @@ async function main() {
 
   let contact = 15_550_000_000 + Math.floor(Math.random() * 1e6) * 1000;
   const distinct = () => String(contact++);
-  const common = { baseUrl: app.baseUrl, channel, pool, fake, pollMs: config.pollMs, settleSeconds: config.settleSeconds, log };
+  const ingestClock = config.target === "postgres" ? ("commit-timestamp" as const) : ("poll" as const);
+  const common = { baseUrl: app.baseUrl, channel, pool, fake, pollMs: config.pollMs, ingestClock, settleSeconds: config.settleSeconds, log };
   const measured = async (run: () => Promise<FlowPhaseResult>, profileName?: string) => {
     const profiler = profileName && isProfiling() && config.target === "postgres" ? await startPgProfile(pool) : null;
     const meter = startCpuMeter(probes);
@@ -168,6 +173,7 @@ async function main() {
     build,
     workers: inServer ? "inside the web server (the default deployment)" : "one `npm run worker` process next to a web server with RUN_WORKERS=false",
     pollMs: config.pollMs,
+    ingestClock,
     targetP95Ms: config.targetP95Ms,
   };
   const result = verdict(info, phases[0]);

@@ -75,6 +75,7 @@ export type FlowsRunInfo = {
   build: string;
   workers: string;
   pollMs: number;
+  ingestClock: "commit-timestamp" | "poll";
   targetP95Ms: number;
 };
 
@@ -88,7 +89,11 @@ export function renderFlows(info: FlowsRunInfo, phases: PhaseFigures[]): string 
   lines.push(`- Load average (1/5/15 min) at start ${info.machine.loadAverageAtStart.join(" / ")}, at end ${info.loadAverageAtEnd.join(" / ")} (the machine is shared: other people's builds and tests ran meanwhile)`);
   lines.push(`- Database: ${info.database}; app: ${info.build}; workers: ${info.workers}`);
   lines.push(`- Command: \`${info.command}\``);
-  lines.push(`- t_ingest is observed by polling the database every ${info.pollMs} ms (late by up to that plus one query), t_reply is stamped by the fake Graph API on arrival.`);
+  lines.push(
+    info.ingestClock === "commit-timestamp"
+      ? "- t_ingest is the commit time PostgreSQL recorded for the transaction that inserted the inbound Message (track_commit_timestamp, read after each phase), t_reply is stamped by the fake Graph API on arrival; both on this machine's clock."
+      : `- t_ingest is observed by polling the database every ${info.pollMs} ms (late by up to that plus one query), t_reply is stamped by the fake Graph API on arrival.`,
+  );
   for (const phase of phases) {
     lines.push("");
     const who = phase.contacts === "distinct" ? "every message from a new contact (WhatsApp pair pacing never applies)" : `${phase.contacts} contact(s) (pacing visible)`;
