@@ -8,7 +8,20 @@ const PREFIX = "enc:v1";
 
 type Key = { id: string; bytes: Buffer };
 
+// Parsed keys by their text: every send decrypts its channel's credentials, and the key's
+// fingerprint (a SHA-256) need not be recomputed each time. Keyed by the text, so a changed
+// environment variable (tests) is honoured.
+const parsedKeys = new Map<string, Key>();
+
 function parseKey(text: string, variable: string): Key {
+  const cached = parsedKeys.get(text);
+  if (cached) return cached;
+  const key = parseKeyText(text, variable);
+  parsedKeys.set(text, key);
+  return key;
+}
+
+function parseKeyText(text: string, variable: string): Key {
   const bytes = Buffer.from(text.trim(), "base64");
   if (bytes.length !== 32) throw new Error(`${variable} must be 32 random bytes, base64-encoded (openssl rand -base64 32)`);
   return { id: createHash("sha256").update(bytes).digest("hex").slice(0, 8), bytes };
