@@ -12,6 +12,7 @@ import { getPgPool, preparedQuery } from "@/lib/db/pg";
 import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
 import { wakeWorkers } from "@/lib/jobs/wake-workers";
+import type { BatchJob, BatchOutcome } from "@/lib/jobs/registry";
 
 export const sendMessagePayload = z.object({
   messageId: z.string().min(1),
@@ -32,10 +33,9 @@ type Meta = { retryCount: number; retryLimit: number };
  */
 export async function handleSendMessage(data: unknown, meta: Meta = { retryCount: 0, retryLimit: 0 }) {
   const { messageId, waits = 0 } = sendMessagePayload.parse(data);
-  const message = await loadMessage(messageId);
+  const message = (await loadMessages([messageId])).get(messageId);
   if (!message || message.externalId || message.status !== "pending") return { skipped: true };
   if (message.isAutoReply && (await waitForPredecessor({ messageId: message.id, waits }))) return { deferred: true };
-  const { outbound } = storedOutbound.parse(message.content);
   if (message.sendAttemptAt && message.updatedAt.getTime() <= Date.now()) {
     const settled = await settleInterruptedAttempt({ ...message, sendAttemptAt: message.sendAttemptAt });
     if ("failed" in settled) return settled;
@@ -44,48 +44,160 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
   const lease = await claimSendLease(message);
 
   // Broadcasts and bots check opt-out when they queue; a STOP that arrived since still wins.
-  if ((message.senderType === "campaign" || message.senderType === "flow") && message.conversation.contact.optedOut && !isOptOutConfirmation(message.idempotencyKey)) {
+  if (isOptedOutSince(message)) {
     await releaseSendLease(message.id, lease);
     await markFailed(message.id, message.workspaceId, "contact_opted_out", "The contact opted out of messages (STOP) before this message went out: it was not sent");
     return { failed: true };
   }
 
-  if (message.channel.status === "needs_reauth" || message.channel.status === "disconnected") {
+  if (isChannelUnavailable(message)) {
     await markFailed(message.id, message.workspaceId, "channel_unavailable", "The channel needs to be reconnected before messages can be sent");
     return { failed: true };
   }
 
   try {
-    const result = await sendViaChannel({
-      channel: message.channel,
-      to: message.conversation.contact.externalId,
-      message: outbound,
-      options: {
-        idempotencyKey: message.idempotencyKey ?? message.id,
-        messageTag: message.messageTag === "HUMAN_AGENT" ? "HUMAN_AGENT" : undefined,
-        replyToExternalId: message.replyToExternalId ?? undefined,
-      },
-    });
-    const delivered = message.channel.type === "sandbox";
-    await storeSendResult({ message, externalId: result.externalId, delivered });
-    if (message.isAutoReply) await releaseSuccessor(message.id);
+    const result = await callProvider(message);
+    await storeSendResult({ message, externalId: result.externalId, delivered: message.channel.type === "sandbox" });
+    if (message.isAutoReply) await releaseSuccessors([message.id]);
     return { externalId: result.externalId };
   } catch (error) {
-    // Whatever happens next (a retry, a failure), this attempt no longer holds the message.
-    await releaseSendLease(message.id, lease);
-    if (!(error instanceof ProviderError)) throw error;
-    await prisma.$transaction((tx) =>
-      addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_error", detail: { kind: error.kind, code: error.code, reason: error.reason, attempt: meta.retryCount + 1 } }]),
-    );
-    // Too fast for the provider: broadcasts on this channel pause for the time it asked for.
-    if (error.kind === "retry" && isThroughputLimit(error)) await slowDownChannel(getPgPool(), message.channel.id, error.retryAfterSeconds ?? 10);
-    if (error.kind === "retry" && meta.retryCount < meta.retryLimit) throw error;
-    if (error.kind === "reauth") await markChannelNeedsReauth({ channelId: message.channel.id, reason: error.reason, code: error.code });
-    const reason = error.kind === "retry" ? `${error.reason} (gave up after ${meta.retryCount + 1} attempts)` : error.reason;
-    await markFailed(message.id, message.workspaceId, error.code, reason);
-    if (message.isAutoReply) await releaseSuccessor(message.id);
-    return { failed: true };
+    return handleSendError({ message, lease, error, meta });
   }
+}
+
+/**
+ * Job batch: the common case of many sends (a campaign, bots answering many people) in a few
+ * statements for the whole batch instead of a few per message: one load, one lease claim, the
+ * provider calls side by side, one statement storing every result. The lease is the same
+ * compare-and-set as a single send's, committed before any provider call, so exactly-once holds
+ * as it does one by one. Anything out of the ordinary — an interrupted earlier attempt, an
+ * automated message waiting for an earlier one of its conversation, a contact who opted out
+ * since, a channel to reconnect, a lease held elsewhere — goes through handleSendMessage, which
+ * decides it exactly as before. Outcomes are per job: a failure retries that job only.
+ */
+export async function handleSendMessages(jobs: BatchJob[]): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = jobs.map(() => ({}));
+  const payloads = jobs.map((job) => sendMessagePayload.safeParse(job.data));
+  const ids = [...new Set(payloads.flatMap((payload) => (payload.success ? [payload.data.messageId] : [])))];
+  const messages = await loadMessages(ids, { withPredecessorCheck: true });
+  const now = Date.now();
+  const fast: { index: number; message: LoadedMessage }[] = [];
+  const slow: number[] = [];
+  const taken = new Set<string>();
+  for (const [index, payload] of payloads.entries()) {
+    if (!payload.success) {
+      outcomes[index] = { error: new Error(`Invalid send job payload: ${payload.error.issues[0]?.message ?? "unknown"}`) };
+      continue;
+    }
+    const message = messages.get(payload.data.messageId);
+    if (!message || message.externalId || message.status !== "pending") continue; // sent or gone: nothing to do
+    const ordinary =
+      !taken.has(message.id) && !message.sendAttemptAt && message.updatedAt.getTime() <= now && !message.waitsForPredecessor && !isOptedOutSince(message) && !isChannelUnavailable(message);
+    taken.add(message.id);
+    if (ordinary) fast.push({ index, message });
+    else slow.push(index);
+  }
+
+  const lease = new Date(now + SEND_LEASE_MS);
+  const claimed = await claimSendLeases(fast.map(({ message }) => message), { lease, now: new Date(now) });
+  const sent: { index: number; message: LoadedMessage; externalId: string }[] = [];
+  const calls = fast.filter(({ index, message }) => {
+    if (claimed.has(message.id)) return true;
+    outcomes[index] = { error: new Error(LEASE_HELD) };
+    return false;
+  });
+  await inLanes(calls, SEND_PARALLELISM, async ({ index, message }) => {
+    try {
+      const result = await callProvider(message);
+      sent.push({ index, message, externalId: result.externalId });
+    } catch (error) {
+      outcomes[index] = await handleSendError({ message, lease, error, meta: jobs[index]!.meta }).then(
+        () => ({}),
+        (thrown: unknown) => ({ error: thrown instanceof Error ? thrown : new Error(String(thrown)) }),
+      );
+    }
+  });
+
+  try {
+    const stored = await storeSendResults(sent.map(({ message, externalId }) => ({ message, externalId, delivered: message.channel.type === "sandbox" })));
+    for (const { message, externalId } of sent) {
+      if (!stored.has(message.id)) await storeSendResult({ message, externalId, delivered: message.channel.type === "sandbox" });
+    }
+    await releaseSuccessors(sent.filter(({ message }) => message.isAutoReply).map(({ message }) => message.id));
+  } catch (error) {
+    // The provider accepted these but their results are not stored: the jobs retry, and find
+    // the interrupted attempts (sendAttemptAt) — settled without sending twice.
+    for (const { index } of sent) outcomes[index] = { error: error instanceof Error ? error : new Error(String(error)) };
+  }
+
+  await inLanes(slow, SEND_PARALLELISM, async (index) => {
+    const job = jobs[index]!;
+    outcomes[index] = await handleSendMessage(job.data, job.meta).then(
+      () => ({}),
+      (thrown: unknown) => ({ error: thrown instanceof Error ? thrown : new Error(String(thrown)) }),
+    );
+  });
+  return outcomes;
+}
+
+/** How many provider calls of one batch run at once. */
+const SEND_PARALLELISM = Math.max(1, Number(process.env.SEND_JOB_PARALLELISM ?? 25));
+
+async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+}
+
+type SendableMessage = { idempotencyKey: string | null; messageTag: string | null; replyToExternalId: string | null; id: string; conversation: { contact: { externalId: string } }; channel: LoadedMessage["channel"]; content: unknown };
+
+function callProvider(message: SendableMessage) {
+  const { outbound } = storedOutbound.parse(message.content);
+  return sendViaChannel({
+    channel: message.channel,
+    to: message.conversation.contact.externalId,
+    message: outbound,
+    options: {
+      idempotencyKey: message.idempotencyKey ?? message.id,
+      messageTag: message.messageTag === "HUMAN_AGENT" ? "HUMAN_AGENT" : undefined,
+      replyToExternalId: message.replyToExternalId ?? undefined,
+    },
+  });
+}
+
+/** A broadcast or bot message to a contact who sent STOP after it was queued (the STOP's own confirmation excepted). */
+function isOptedOutSince(message: { senderType: string; conversation: { contact: { optedOut: boolean } }; idempotencyKey: string | null }): boolean {
+  return (message.senderType === "campaign" || message.senderType === "flow") && message.conversation.contact.optedOut && !isOptOutConfirmation(message.idempotencyKey);
+}
+
+function isChannelUnavailable(message: { channel: { status: string } }): boolean {
+  return message.channel.status === "needs_reauth" || message.channel.status === "disconnected";
+}
+
+type HandleSendErrorOptions = { message: LoadedMessage; lease: Date; error: unknown; meta: Meta };
+
+/**
+ * A provider call that failed: gives the lease back, records the error, and either throws (a
+ * retryable error with retries left: pg-boss backs off) or fails the message for good with the
+ * provider's reason (a token error also marks the channel "needs re-auth").
+ */
+async function handleSendError({ message, lease, error, meta }: HandleSendErrorOptions): Promise<{ failed: true }> {
+  // Whatever happens next (a retry, a failure), this attempt no longer holds the message.
+  await releaseSendLease(message.id, lease);
+  if (!(error instanceof ProviderError)) throw error;
+  await prisma.$transaction((tx) =>
+    addTraces(tx, message.workspaceId, message.id, null, [{ step: "send_error", detail: { kind: error.kind, code: error.code, reason: error.reason, attempt: meta.retryCount + 1 } }]),
+  );
+  // Too fast for the provider: broadcasts on this channel pause for the time it asked for.
+  if (error.kind === "retry" && isThroughputLimit(error)) await slowDownChannel(getPgPool(), message.channel.id, error.retryAfterSeconds ?? 10);
+  if (error.kind === "retry" && meta.retryCount < meta.retryLimit) throw error;
+  if (error.kind === "reauth") await markChannelNeedsReauth({ channelId: message.channel.id, reason: error.reason, code: error.code });
+  const reason = error.kind === "retry" ? `${error.reason} (gave up after ${meta.retryCount + 1} attempts)` : error.reason;
+  await markFailed(message.id, message.workspaceId, error.code, reason);
+  if (message.isAutoReply) await releaseSuccessors([message.id]);
+  return { failed: true };
 }
 
 const loadedMessage = z.object({
@@ -113,30 +225,47 @@ const loadedMessage = z.object({
 // per bot reply): its common path is a few plain SQL statements rather than Prisma queries,
 // whose per-query cost on the JS engine was ~40 % of a worker's CPU under load (bench:flows).
 
-/** The message with what sending needs (contact address and opt-out, channel and credentials), in one query. */
-async function loadMessage(messageId: string) {
+type LoadedMessage = z.infer<typeof loadedMessage> & {
+  conversation: { contact: { externalId: string; optedOut: boolean } };
+  channel: { id: string; type: ChannelKind; status: string; credentialsEncrypted: string | null };
+  /** An automated message with an earlier one of its conversation still pending (only when asked for). */
+  waitsForPredecessor: boolean;
+};
+
+/**
+ * The messages with what sending needs (contact address and opt-out, channel and credentials),
+ * in one query; with withPredecessorCheck, also whether an automated one has to wait for an
+ * earlier automated message of its conversation (see waitForPredecessor).
+ */
+async function loadMessages(ids: string[], { withPredecessorCheck = false } = {}): Promise<Map<string, LoadedMessage>> {
+  if (ids.length === 0) return new Map();
   const { rows } = await getPgPool().query(
     preparedQuery(
-      "send-message-load",
+      withPredecessorCheck ? "send-message-load-batch" : "send-message-load",
       `SELECT m.id, m."workspaceId", m.status::text AS status, m."externalId", m.content, m."messageTag", m."idempotencyKey", m."replyToExternalId",
               m."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", m."isAutoReply", m."sendAttemptAt" AT TIME ZONE 'UTC' AS "sendAttemptAt", m."senderType"::text AS "senderType",
               ct."externalId" AS "contactExternalId", ct."optedOut" AS "contactOptedOut",
-              ch.id AS "channelId", ch.type::text AS "channelType", ch.status::text AS "channelStatus", ch."credentialsEncrypted"
+              ch.id AS "channelId", ch.type::text AS "channelType", ch.status::text AS "channelStatus", ch."credentialsEncrypted",
+              ${withPredecessorCheck ? `m."isAutoReply" AND EXISTS (${PENDING_PREDECESSOR_SQL})` : "false"} AS "waitsForPredecessor"
          FROM "Message" m
          JOIN "Conversation" c ON c.id = m."conversationId"
          JOIN "Contact" ct ON ct.id = c."contactId"
          JOIN "Channel" ch ON ch.id = m."channelId"
-        WHERE m.id = $1`,
-      [messageId],
+        WHERE m.id = ANY($1::text[])`,
+      withPredecessorCheck ? [ids, ORDER_WAIT_MAX_MS] : [ids],
     ),
   );
-  if (!rows[0]) return null;
-  const row = loadedMessage.parse(rows[0]);
-  return {
-    ...row,
-    conversation: { contact: { externalId: row.contactExternalId, optedOut: row.contactOptedOut } },
-    channel: { id: row.channelId, type: row.channelType as ChannelKind, status: row.channelStatus, credentialsEncrypted: row.credentialsEncrypted },
-  };
+  const messages = new Map<string, LoadedMessage>();
+  for (const raw of rows) {
+    const row = loadedMessage.parse(raw);
+    messages.set(row.id, {
+      ...row,
+      waitsForPredecessor: (raw as { waitsForPredecessor?: unknown }).waitsForPredecessor === true,
+      conversation: { contact: { externalId: row.contactExternalId, optedOut: row.contactOptedOut } },
+      channel: { id: row.channelId, type: row.channelType as ChannelKind, status: row.channelStatus, credentialsEncrypted: row.credentialsEncrypted },
+    });
+  }
+  return messages;
 }
 
 type StoreSendResultOptions = { message: { id: string; workspaceId: string; channel: { id: string } }; externalId: string; delivered: boolean };
@@ -175,6 +304,61 @@ async function storeSendResult({ message, externalId, delivered }: StoreSendResu
     ),
   );
   if (rows[0]?.stored) return;
+  await storeSendResultSlowly({ message, externalId, delivered });
+}
+
+/**
+ * storeSendResult for a batch's sends in one statement. Returns the ids it stored; the others
+ * (a status that arrived before the id, an id an echo stored first) go through storeSendResult.
+ */
+async function storeSendResults(results: StoreSendResultOptions[]): Promise<Set<string>> {
+  if (results.length === 0) return new Set();
+  const { rows } = await getPgPool().query<{ id: string }>(
+    preparedQuery(
+      "send-message-sent-batch",
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS s(id, external_id, channel_id, status, trace_id, detail)
+       ),
+       eligible AS (
+         SELECT i.* FROM input i
+          WHERE NOT EXISTS (SELECT 1 FROM "PendingStatus" p WHERE p."channelId" = i.channel_id AND p."externalId" = i.external_id)
+       ),
+       updated AS (
+         UPDATE "Message" m SET
+           "externalId" = e.external_id,
+           status = e.status::"DeliveryStatus",
+           "statusAt" = timezone('UTC', now()),
+           "sentAt" = timezone('UTC', now()),
+           "errorCode" = NULL,
+           "errorMessage" = NULL,
+           "sendAttemptAt" = NULL,
+           "updatedAt" = timezone('UTC', now())
+         FROM eligible e
+         WHERE m.id = e.id AND m."externalId" IS NULL
+         RETURNING m.id, m."workspaceId", e.status, e.trace_id, e.detail
+       ),
+       traced AS (
+         INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", "webhookEventId", step, detail, "createdAt")
+         SELECT trace_id, "workspaceId", id, NULL, status, detail, $7::timestamptz AT TIME ZONE 'UTC' FROM updated
+       )
+       SELECT id FROM updated`,
+      [
+        results.map(({ message }) => message.id),
+        results.map(({ externalId }) => externalId),
+        results.map(({ message }) => message.channel.id),
+        results.map(({ delivered }) => (delivered ? "delivered" : "sent")),
+        results.map(() => randomUUID()),
+        results.map(({ externalId }) => JSON.stringify({ externalId })),
+        new Date(),
+      ],
+    ),
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/** The general path of storing a send's result: an id already there (echo) is kept, statuses that arrived first are applied. */
+async function storeSendResultSlowly({ message, externalId, delivered }: StoreSendResultOptions) {
+  const status = delivered ? "delivered" : "sent";
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.message.updateMany({
       where: { id: message.id, externalId: null },
@@ -213,43 +397,49 @@ const WAIT_MAX_MS = 5000;
  */
 async function waitForPredecessor({ messageId, waits }: { messageId: string; waits: number }): Promise<boolean> {
   const pool = getPgPool();
-  const { rowCount } = await pool.query(
-    `SELECT 1 FROM "Message" m JOIN "Message" p ON p."conversationId" = m."conversationId"
-      WHERE m.id = $1 AND p.direction = 'outbound' AND p."isAutoReply" AND p.status = 'pending' AND p."externalId" IS NULL AND p.id <> m.id
-        AND (p."createdAt", p.id) < (m."createdAt", m.id)
-        AND p."createdAt" > timezone('UTC', now()) - $2 * interval '1 millisecond'
-      LIMIT 1`,
-    [messageId, ORDER_WAIT_MAX_MS],
-  );
+  const { rowCount } = await pool.query(`SELECT 1 FROM "Message" m WHERE m.id = $1 AND EXISTS (${PENDING_PREDECESSOR_SQL})`, [messageId, ORDER_WAIT_MAX_MS]);
   if (!rowCount) return false;
   const delayMs = Math.min(WAIT_BASE_MS * 2 ** waits, WAIT_MAX_MS);
   await insertJobs({ client: pool, queue: queues.sendMessage.name, jobs: [{ data: { messageId, waits: waits + 1 }, startAfter: new Date(Date.now() + delayMs) }] });
   return true;
 }
 
+/** An earlier automated message of m's conversation still pending (recently enough to hold m back); $2 = ORDER_WAIT_MAX_MS. */
+const PENDING_PREDECESSOR_SQL = `SELECT 1 FROM "Message" p
+   WHERE p."conversationId" = m."conversationId" AND p.direction = 'outbound' AND p."isAutoReply" AND p.status = 'pending' AND p."externalId" IS NULL AND p.id <> m.id
+     AND (p."createdAt", p.id) < (m."createdAt", m.id)
+     AND p."createdAt" > timezone('UTC', now()) - $2 * interval '1 millisecond'`;
+
 /**
- * After a message was sent or failed for good: the conversation's next automated message, when
- * it is pending and already due (it waited for this one), gets a send job now instead of at its
- * postponed time. Not due yet (normal pacing): its own job runs when it is.
+ * After messages were sent or failed for good: each one's conversation's next automated message,
+ * when it is pending and already due (it waited for this one), gets a send job now instead of at
+ * its postponed time. Not due yet (normal pacing): its own job runs when it is.
  */
-async function releaseSuccessor(messageId: string) {
+async function releaseSuccessors(messageIds: string[]) {
+  if (messageIds.length === 0) return;
   const pool = getPgPool();
-  const { rows } = await pool.query<{ id: string; due: boolean }>(
-    `SELECT n.id, (n.status = 'pending' AND n."externalId" IS NULL AND n."createdAt" <= timezone('UTC', now())) AS due
-       FROM "Message" m JOIN "Message" n ON n."conversationId" = m."conversationId"
-      WHERE m.id = $1 AND n.direction = 'outbound' AND n."isAutoReply" AND n.id <> m.id
-        AND (n."createdAt", n.id) > (m."createdAt", m.id)
-      ORDER BY n."createdAt", n.id LIMIT 1`,
-    [messageId],
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT DISTINCT n.id
+       FROM unnest($1::text[]) AS s(id)
+       JOIN "Message" m ON m.id = s.id
+       CROSS JOIN LATERAL (
+         SELECT n.id, n.status, n."externalId", n."createdAt" FROM "Message" n
+          WHERE n."conversationId" = m."conversationId" AND n.direction = 'outbound' AND n."isAutoReply" AND n.id <> m.id
+            AND (n."createdAt", n.id) > (m."createdAt", m.id)
+          ORDER BY n."createdAt", n.id LIMIT 1
+       ) n
+      WHERE n.status = 'pending' AND n."externalId" IS NULL AND n."createdAt" <= timezone('UTC', now())`,
+    [messageIds],
   );
-  const next = rows[0];
-  if (!next?.due) return;
-  await insertJobs({ client: pool, queue: queues.sendMessage.name, jobs: [{ data: { messageId: next.id } }] });
+  if (rows.length === 0) return;
+  await insertJobs({ client: pool, queue: queues.sendMessage.name, jobs: rows.map((row) => ({ data: { messageId: row.id } })) });
   wakeWorkers([queues.sendMessage.name]);
 }
 
 /** How long one attempt holds a message: well past the provider timeout (15 s per request). */
 const SEND_LEASE_MS = 60_000;
+
+const LEASE_HELD = "Another attempt is sending this message right now; trying again later";
 
 /**
  * Claims the message for this attempt so two jobs never call the provider for it at once (a
@@ -262,19 +452,25 @@ const SEND_LEASE_MS = 60_000;
 async function claimSendLease(message: { id: string; updatedAt: Date }): Promise<Date> {
   const now = Date.now();
   const lease = new Date(now + SEND_LEASE_MS);
-  const claimed =
-    message.updatedAt.getTime() <= now
-      ? await getPgPool().query(
-          preparedQuery(
-            "send-message-lease",
-            `UPDATE "Message" SET "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "sendAttemptAt" = $3::timestamptz AT TIME ZONE 'UTC'
-              WHERE id = $1 AND status = 'pending' AND "externalId" IS NULL AND "updatedAt" = $4::timestamptz AT TIME ZONE 'UTC'`,
-            [message.id, lease, new Date(now), message.updatedAt],
-          ),
-        )
-      : { rowCount: 0 };
-  if (!claimed.rowCount) throw new Error("Another attempt is sending this message right now; trying again later");
+  const claimed = message.updatedAt.getTime() <= now ? await claimSendLeases([message], { lease, now: new Date(now) }) : new Set<string>();
+  if (!claimed.has(message.id)) throw new Error(LEASE_HELD);
   return lease;
+}
+
+/** claimSendLease for several messages in one statement (one commit before their provider calls); returns the ids claimed. */
+async function claimSendLeases(messages: { id: string; updatedAt: Date }[], { lease, now }: { lease: Date; now: Date }): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const { rows } = await getPgPool().query<{ id: string }>(
+    preparedQuery(
+      "send-message-lease",
+      `UPDATE "Message" m SET "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC', "sendAttemptAt" = $3::timestamptz AT TIME ZONE 'UTC'
+         FROM unnest($1::text[], $4::timestamptz[]) AS s(id, seen)
+        WHERE m.id = s.id AND m.status = 'pending' AND m."externalId" IS NULL AND m."updatedAt" = s.seen AT TIME ZONE 'UTC'
+        RETURNING m.id`,
+      [messages.map((message) => message.id), lease, now, messages.map((message) => message.updatedAt)],
+    ),
+  );
+  return new Set(rows.map((row) => row.id));
 }
 
 // An attempt that died mid-call (its process was killed after claiming the message and before
