@@ -26,24 +26,27 @@ const contextRow = z.object({
  * the run's transaction. Null when the channel is not this workspace's (deleted meanwhile).
  */
 export async function loadRunContext({ client, workspaceId, channelId }: LoadRunContextOptions): Promise<RunContext | null> {
-  const { rows } = await client.query(
-    // The run's clock rounded to milliseconds exactly as createdAt (timestamp(3)) stores it, so the
-    // pacer's send times and the messages' stored times agree to the millisecond.
-    `SELECT w.settings, w.credits, timezone('UTC', now())::timestamp(3) AT TIME ZONE 'UTC' AS db_now, c.id AS channel_id, c.type::text AS channel_type, c.status::text AS channel_status,
-            c."externalId" AS channel_external_id
-       FROM "Workspace" w JOIN "Channel" c ON c."workspaceId" = w.id AND c.id = $2
-      WHERE w.id = $1`,
-    [workspaceId, channelId],
-  );
-  if (!rows[0]) return null;
-  const row = contextRow.parse(rows[0]);
+  const { rows } = await client.query(`SELECT ${RUN_CONTEXT_COLUMNS} ${RUN_CONTEXT_FROM} WHERE w.id = $1`, [workspaceId, channelId]);
+  return rows[0] ? toRunContext({ client, workspaceId, row: rows[0] }) : null;
+}
+
+// The run's clock rounded to milliseconds exactly as createdAt (timestamp(3)) stores it, so the
+// pacer's send times and the messages' stored times agree to the millisecond.
+/** loadRunContext's columns (for a query that reads the context with other things): workspace $1, channel $2. */
+export const RUN_CONTEXT_COLUMNS = `w.settings, w.credits, timezone('UTC', now())::timestamp(3) AT TIME ZONE 'UTC' AS db_now, c.id AS channel_id,
+  c.type::text AS channel_type, c.status::text AS channel_status, c."externalId" AS channel_external_id`;
+export const RUN_CONTEXT_FROM = `FROM "Workspace" w JOIN "Channel" c ON c."workspaceId" = w.id AND c.id = $2`;
+
+/** The run context from a row with RUN_CONTEXT_COLUMNS. */
+export async function toRunContext({ client, workspaceId, row: raw }: { client: SqlClient; workspaceId: string; row: unknown }): Promise<RunContext> {
+  const row = contextRow.parse(raw);
   return {
     client,
     now: row.db_now,
     workspace: { id: workspaceId, settings: readAutomationSettings(row.settings), credits: row.credits },
     channel: { id: row.channel_id, type: row.channel_type, status: row.channel_status, externalId: row.channel_external_id },
     triggers: await loadActiveTriggers({ db: client, workspaceId }),
-    deferred: { charges: [], stats: new Map() },
+    deferred: { charges: [], stats: new Map(), writes: [] },
   };
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "@/lib/db/pg";
+import { escapeSqlText, type SqlClient } from "@/lib/db/pg";
 
 /**
  * What happened, for the activity log (AutomationLog): `kind` says what (flow_started,
@@ -30,27 +30,23 @@ export type InsertAutomationLogsOptions = { client: Pick<SqlClient, "query">; wo
  */
 export async function insertAutomationLogs({ client, workspaceId, entries }: InsertAutomationLogsOptions): Promise<void> {
   if (entries.length === 0) return;
-  await client.query(
-    `INSERT INTO "AutomationLog" (id, "workspaceId", kind, "flowId", "blockId", "contactId", "conversationId", "messageId", result, reason, detail, "createdAt")
-     SELECT id, $1, kind, flow_id, block_id, contact_id, conversation_id, message_id, result, reason, detail,
-            timezone('UTC', clock_timestamp()) + (position - 1) * interval '1 millisecond'
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
-            WITH ORDINALITY AS l(id, kind, flow_id, block_id, contact_id, conversation_id, message_id, result, reason, detail, position)`,
-    [
-      workspaceId,
-      entries.map(() => randomUUID()),
-      entries.map((entry) => entry.kind),
-      entries.map((entry) => entry.flowId ?? null),
-      entries.map((entry) => entry.blockId ?? null),
-      entries.map((entry) => entry.contactId ?? null),
-      entries.map((entry) => entry.conversationId ?? null),
-      entries.map((entry) => entry.messageId ?? null),
-      entries.map((entry) => entry.result),
-      entries.map((entry) => entry.reason ?? null),
-      entries.map((entry) => {
-        const detail = { ...(entry.code ? { code: entry.code } : {}), ...entry.detail };
-        return Object.keys(detail).length > 0 ? JSON.stringify(detail) : null;
-      }),
-    ],
-  );
+  await client.query(automationLogsSql({ workspaceId, entries }));
+}
+
+/**
+ * insertAutomationLogs as one literal-only statement (values escaped), for a transaction's
+ * deferred writes (RunContext.deferred.writes). Empty string when there is nothing to write.
+ */
+export function automationLogsSql({ workspaceId, entries }: { workspaceId: string; entries: AutomationLogEntry[] }): string {
+  if (entries.length === 0) return "";
+  const text = (value: string | null | undefined) => (value === null || value === undefined ? "NULL" : escapeSqlText(value));
+  const rows = entries.map((entry, index) => {
+    const detail = { ...(entry.code ? { code: entry.code } : {}), ...entry.detail };
+    const detailSql = Object.keys(detail).length > 0 ? `${escapeSqlText(JSON.stringify(detail))}::jsonb` : "NULL::jsonb";
+    return `(${[randomUUID(), entry.kind, entry.flowId, entry.blockId, entry.contactId, entry.conversationId, entry.messageId, entry.result, entry.reason].map(text).join(", ")}, ${detailSql}, ${index})`;
+  });
+  return `INSERT INTO "AutomationLog" (id, "workspaceId", kind, "flowId", "blockId", "contactId", "conversationId", "messageId", result, reason, detail, "createdAt")
+     SELECT id, ${escapeSqlText(workspaceId)}, kind, flow_id, block_id, contact_id, conversation_id, message_id, result, reason, detail,
+            timezone('UTC', clock_timestamp()) + position * interval '1 millisecond'
+       FROM (VALUES ${rows.join(",\n")}) AS l(id, kind, flow_id, block_id, contact_id, conversation_id, message_id, result, reason, detail, position)`;
 }

@@ -58,7 +58,8 @@ export class CreditsChangedError extends Error {
 }
 
 /**
- * The run's deferred writes to shared rows, sent together with the COMMIT of its transaction
+ * The run's deferred writes, sent together with the COMMIT of its transaction: its sessions and
+ * activity log (flushFlowRun), then the writes to shared rows
  * (TransactionEnd.commitWith, lib/db/pg.ts): FlowBlockStat counters, then the reserved credits
  * — one ledger row each (idempotent by refKey: a charge already made is not made again) and
  * Workspace.credits down by their number, refused below zero (the database function
@@ -74,6 +75,8 @@ export function settleRun(ctx: RunContext, end: TransactionEnd): void {
   const refKeys = [...new Set(deferred.charges)];
   deferred.stats.clear();
   deferred.charges.length = 0;
+  // The run's own held-back writes (sessions, activity log: flushFlowRun) go first.
+  if (deferred.writes.length > 0) end.commitWith(deferred.writes.splice(0).join(";\n"));
   if (stats.length === 0 && refKeys.length === 0) return;
   end.commitWith(
     `SELECT "switchboard_settle_flow_run"(${escapeSqlText(ctx.workspace.id)}, ${escapeSqlTextArray(stats.map((stat) => stat.versionId))}, ` +

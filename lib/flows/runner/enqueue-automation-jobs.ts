@@ -6,7 +6,7 @@ import type { AutomationJobPayload } from "@/lib/jobs/handlers/run-automations";
 
 /** One stored inbound event automations must look at: a new inbound message or Instagram comment. */
 export type AutomationJobItem =
-  | { kind: "message"; workspaceId: string; channelId: string; messageId: string }
+  | { kind: "message"; workspaceId: string; channelId: string; messageId: string; contactExternalId: string }
   | { kind: "comment"; workspaceId: string; channelId: string; commentId: string };
 
 export type EnqueueAutomationJobsOptions = {
@@ -26,7 +26,7 @@ export type EnqueueAutomationJobsOptions = {
 export async function enqueueAutomationJobs({ client, items }: EnqueueAutomationJobsOptions): Promise<void> {
   const jobs = items.map((item): { data: AutomationJobPayload } =>
     item.kind === "message"
-      ? { data: { kind: "message", workspaceId: item.workspaceId, channelId: item.channelId, messageId: item.messageId } }
+      ? { data: { kind: "message", workspaceId: item.workspaceId, channelId: item.channelId, messageId: item.messageId, contactExternalId: item.contactExternalId } }
       : { data: { kind: "comment", workspaceId: item.workspaceId, channelId: item.channelId, commentId: item.commentId } },
   );
   await insertJobs({ client, queue: queues.runAutomations.name, jobs });

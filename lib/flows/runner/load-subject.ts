@@ -4,7 +4,10 @@ import { z } from "zod";
 import type { SqlClient } from "@/lib/db/pg";
 import type { AttributeValue } from "@/lib/flows/engine/engine-types";
 import { sessionStateSchema } from "@/lib/flows/engine/session-state";
-import type { ContactState, ConversationState, SessionRow } from "./runner-types";
+import type { MessageContent } from "@/lib/channels/types";
+import { RUN_CONTEXT_COLUMNS, RUN_CONTEXT_FROM, toRunContext } from "./automation-context";
+import { PACER_LOOKBACK_MS, recentAutomatedSql } from "./pace-sends";
+import type { ContactState, ConversationState, RunContext, SessionRow } from "./runner-types";
 
 // The contact, its conversation and its open flow session, read under the contact's advisory
 // lock (lockAutomationSubject) so nothing else changes them while a run decides.
@@ -123,17 +126,22 @@ const messageSubjectRow = z.object({
   session_state: z.unknown(),
 });
 
+/** The columns of a message's subject: ct = Contact, c = Conversation, s = open FlowSession (LEFT JOIN). */
+const MESSAGE_SUBJECT_COLUMNS = `ct.id, ct."externalId", ct."displayName", ct.username, ct.phone, ct.email, ct.tags, ct.attributes, ct."optedOut",
+  c.id AS conversation_id, c.status::text AS conversation_status, c."botPaused" AS conversation_bot_paused,
+  (c."lastInboundAt" AT TIME ZONE 'UTC') AS conversation_last_inbound_at,
+  s.id AS session_id, s."flowId" AS session_flow_id, s."versionId" AS session_version_id, s.state AS session_state`;
+
+export type MessageSubject = { contact: ContactState; conversation: ConversationState; session: SessionRow | null };
+
 /**
  * The sender of an inbound message: contact, conversation and open session (loadContact,
  * loadConversation and loadOpenSession in one query — a flow run is on the path of every
  * inbound message, and each round trip costs). Null when the message is gone.
  */
-export async function loadMessageSubject({ client, messageId }: { client: SqlClient; messageId: string }) {
+export async function loadMessageSubject({ client, messageId }: { client: SqlClient; messageId: string }): Promise<MessageSubject | null> {
   const { rows } = await client.query(
-    `SELECT ct.id, ct."externalId", ct."displayName", ct.username, ct.phone, ct.email, ct.tags, ct.attributes, ct."optedOut",
-            c.id AS conversation_id, c.status::text AS conversation_status, c."botPaused" AS conversation_bot_paused,
-            (c."lastInboundAt" AT TIME ZONE 'UTC') AS conversation_last_inbound_at,
-            s.id AS session_id, s."flowId" AS session_flow_id, s."versionId" AS session_version_id, s.state AS session_state
+    `SELECT ${MESSAGE_SUBJECT_COLUMNS}
        FROM "Message" m
        JOIN "Conversation" c ON c.id = m."conversationId"
        JOIN "Contact" ct ON ct.id = c."contactId"
@@ -141,9 +149,12 @@ export async function loadMessageSubject({ client, messageId }: { client: SqlCli
       WHERE m.id = $1`,
     [messageId],
   );
-  if (!rows[0]) return null;
-  const row = messageSubjectRow.parse(rows[0]);
-  const contact = toContactState(rows[0]);
+  return rows[0] ? toMessageSubject(client, rows[0]) : null;
+}
+
+async function toMessageSubject(client: SqlClient, raw: unknown): Promise<MessageSubject> {
+  const row = messageSubjectRow.parse(raw);
+  const contact = toContactState(raw);
   const conversation = conversationRow.parse({
     id: row.conversation_id,
     status: row.conversation_status,
@@ -154,6 +165,89 @@ export async function loadMessageSubject({ client, messageId }: { client: SqlCli
     ? await toOpenSession(client, { id: row.session_id, flowId: row.session_flow_id, versionId: row.session_version_id, state: row.session_state })
     : null;
   return { contact, conversation, session };
+}
+
+export type PendingInboundMessage = { id: string; content: MessageContent; isNewConversation: boolean; claimed: boolean };
+
+export type MessageRunStart = {
+  ctx: RunContext;
+  /** The message and the conversation's earlier ones without a run yet (oldest first); `claimed`: its receipt was taken now. */
+  pending: PendingInboundMessage[];
+  /** The sender as the transaction found them (before any of the pending messages ran). */
+  subject: MessageSubject | null;
+  /** The conversation's recent automated send times, for its pacer. */
+  recentAutomated: Date[];
+};
+
+export type LoadMessageRunOptions = { client: SqlClient; workspaceId: string; channelId: string; messageId: string; catchUpMs: number };
+
+const pendingRow = z.object({
+  pending_id: z.string().nullable(),
+  pending_content: z.unknown(),
+  pending_is_first: z.boolean().nullable(),
+  pending_claimed: z.boolean().nullable(),
+  recent_automated: z.array(z.date()).nullable(),
+});
+
+/**
+ * Everything an inbound message's run starts from, in ONE statement (it is on the path of every
+ * inbound message, and each round trip costs an event-loop turn under load): the run context
+ * (loadRunContext), the message and the conversation's earlier inbound messages still without a
+ * receipt (up to catchUpMs back; "new conversation" = no inbound message before, reactions not
+ * counted) with their receipts claimed (claimReceipt: a replay or a retried job finds them taken),
+ * the sender's subject (loadMessageSubject) and the recent automated sends of the conversation
+ * (the pacer's input). Null when the channel is not the workspace's or the message is not its
+ * inbound message.
+ */
+export async function loadMessageRun({ client, workspaceId, channelId, messageId, catchUpMs }: LoadMessageRunOptions): Promise<MessageRunStart | null> {
+  const { rows } = await client.query(
+    `WITH ctx AS (SELECT ${RUN_CONTEXT_COLUMNS} ${RUN_CONTEXT_FROM} WHERE w.id = $1),
+     target AS (SELECT "createdAt", id, "conversationId" FROM "Message" WHERE id = $3 AND "workspaceId" = $1 AND "channelId" = $2 AND direction = 'inbound'),
+     pending AS (
+       SELECT m.id, m.content, m."createdAt",
+              NOT EXISTS (
+                SELECT 1 FROM "Message" p WHERE p."conversationId" = m."conversationId" AND p.direction = 'inbound' AND p."contentType" <> 'reaction'
+                  AND (p."createdAt", p.id) < (m."createdAt", m.id)
+              ) AS is_first
+         FROM "Message" m, target
+        WHERE m."conversationId" = target."conversationId" AND m.direction = 'inbound' AND m."contentType" <> 'reaction'
+          AND m."createdAt" >= target."createdAt" - $4 * interval '1 millisecond'
+          AND (m."createdAt", m.id) <= (target."createdAt", target.id)
+          AND NOT EXISTS (SELECT 1 FROM "AutomationReceipt" r WHERE r."workspaceId" = $1 AND r.key = 'message:' || m.id)
+     ),
+     claimed AS (
+       INSERT INTO "AutomationReceipt" ("workspaceId", key, "createdAt")
+       SELECT $1, 'message:' || p.id, timezone('UTC', now()) FROM pending p, ctx
+       ON CONFLICT DO NOTHING
+       RETURNING key
+     ),
+     subject AS (
+       SELECT ${MESSAGE_SUBJECT_COLUMNS},
+              ARRAY(SELECT r."createdAt" AT TIME ZONE 'UTC' FROM (${recentAutomatedSql("c.id", `timezone('UTC', now()) - $5 * interval '1 millisecond'`)}) r) AS recent_automated
+         FROM target
+         JOIN "Conversation" c ON c.id = target."conversationId"
+         JOIN "Contact" ct ON ct.id = c."contactId"
+         LEFT JOIN "FlowSession" s ON s."contactId" = ct.id AND s.status = 'open'
+     )
+     SELECT ctx.*, subject.*, p.id AS pending_id, p.content AS pending_content, p.is_first AS pending_is_first, (cl.key IS NOT NULL) AS pending_claimed
+       FROM ctx
+       LEFT JOIN subject ON true
+       LEFT JOIN pending p ON true
+       LEFT JOIN claimed cl ON cl.key = 'message:' || p.id
+      ORDER BY p."createdAt", p.id`,
+    [workspaceId, channelId, messageId, catchUpMs, PACER_LOOKBACK_MS],
+  );
+  if (!rows[0]) return null;
+  const ctx = await toRunContext({ client, workspaceId, row: rows[0] });
+  const first = pendingRow.parse(rows[0]);
+  const subject = (rows[0] as { conversation_id?: unknown }).conversation_id ? await toMessageSubject(client, rows[0]) : null;
+  const pending: PendingInboundMessage[] = [];
+  for (const raw of rows) {
+    const row = pendingRow.parse(raw);
+    if (!row.pending_id) continue;
+    pending.push({ id: row.pending_id, content: row.pending_content as MessageContent, isNewConversation: row.pending_is_first === true, claimed: row.pending_claimed === true });
+  }
+  return { ctx, pending, subject, recentAutomated: first.recent_automated ?? [] };
 }
 
 export type UpsertCommenterOptions = {

@@ -46,15 +46,29 @@ export type CreatePacerOptions = { client: SqlClient; conversationId: string; ch
  */
 export async function createPacer({ client, conversationId, channelType, now }: CreatePacerOptions): Promise<Pacer> {
   const { rows } = await client.query<{ createdAt: Date }>(
-    `SELECT "createdAt" AT TIME ZONE 'UTC' AS "createdAt" FROM (
-       SELECT "createdAt" FROM "Message"
-        WHERE "conversationId" = $1 AND direction = 'outbound' AND "isAutoReply" AND "createdAt" > $2::timestamptz AT TIME ZONE 'UTC'
-        ORDER BY "createdAt" DESC LIMIT $3
-     ) recent ORDER BY "createdAt" ASC`,
-    [conversationId, new Date(now.getTime() - LOOKBACK_MS).toISOString(), LOOKBACK_MESSAGES],
+    `SELECT "createdAt" AT TIME ZONE 'UTC' AS "createdAt" FROM (${recentAutomatedSql("$1", "$2::timestamptz AT TIME ZONE 'UTC'")}) recent ORDER BY "createdAt" ASC`,
+    [conversationId, new Date(now.getTime() - LOOKBACK_MS).toISOString()],
   );
+  return pacerFromRecent({ recent: rows.map((row) => row.createdAt), channelType, now });
+}
+
+/**
+ * The conversation's recent automated messages (createdAt, newest first) that can still push the
+ * schedule, for a query that reads them with other things: `conversation` and `since` are SQL
+ * expressions (the conversation id; now minus PACER_LOOKBACK_MS as a timestamp).
+ */
+export function recentAutomatedSql(conversation: string, since: string): string {
+  return `SELECT "createdAt" FROM "Message"
+     WHERE "conversationId" = ${conversation} AND direction = 'outbound' AND "isAutoReply" AND "createdAt" > ${since}
+     ORDER BY "createdAt" DESC LIMIT ${LOOKBACK_MESSAGES}`;
+}
+
+export const PACER_LOOKBACK_MS = LOOKBACK_MS;
+
+/** A pacer from the conversation's recent automated send times (any order), read in the same transaction. */
+export function pacerFromRecent({ recent, channelType, now }: { recent: Date[]; channelType: ChannelKind; now: Date }): Pacer {
   const schedule = new PairSchedule(WHATSAPP.has(channelType));
-  for (const row of rows) schedule.place(row.createdAt.getTime());
+  for (const at of [...recent].sort((a, b) => a.getTime() - b.getTime())) schedule.place(at.getTime());
   return { next: () => new Date(schedule.place(now.getTime())) };
 }
 

@@ -6,12 +6,13 @@ import { OPT_IN_CONFIRMATION } from "@/lib/flows/engine/detect-opt-out";
 import type { EndReason, EngineAction, EngineEvent } from "@/lib/flows/engine/engine-types";
 import { advance, type AdvanceOptions } from "@/lib/flows/engine/step";
 import { COMPLETED_STAT_ID } from "@/lib/flows/manage/flow-stats";
+import { escapeSqlText } from "@/lib/db/pg";
 import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
 import type { CommentReplyPayload } from "@/lib/jobs/handlers/comment-reply";
 import type { FlowWakePayload } from "@/lib/jobs/handlers/flow-wake";
 import { applyContactAction, applyHandoff } from "./apply-contact-actions";
-import { insertAutomationLogs, type AutomationLogEntry } from "./automation-log";
+import { automationLogsSql, type AutomationLogEntry } from "./automation-log";
 import { loadFlowStart } from "./automation-context";
 import { reserveCredit } from "./charge-credit";
 import { claimReceipt } from "./load-subject";
@@ -54,10 +55,12 @@ export type CreateFlowRunOptions = {
   comment?: CommentTarget | null;
   /** The contact's open session, if any (the first entry of `sessions`). */
   session?: SessionRow | null;
+  /** The conversation's pacer when the caller read its input already (else made on the first send). */
+  pacer?: Pacer | null;
 };
 
-export function createFlowRun({ ctx, receiptKey, contact, conversation, sourceMessageId = null, comment = null, session = null }: CreateFlowRunOptions): FlowRun {
-  return { ctx, receiptKey, contact, conversation, sourceMessageId, comment, sessions: session ? [session] : [], logs: [], stats: new Map(), index: 0, pacer: null, queued: 0 };
+export function createFlowRun({ ctx, receiptKey, contact, conversation, sourceMessageId = null, comment = null, session = null, pacer = null }: CreateFlowRunOptions): FlowRun {
+  return { ctx, receiptKey, contact, conversation, sourceMessageId, comment, sessions: session ? [session] : [], logs: [], stats: new Map(), index: 0, pacer, queued: 0 };
 }
 
 export type RunEngineOptions = {
@@ -358,37 +361,52 @@ function contactActionDetail(action: Extract<EngineAction, { type: "set_attribut
 }
 
 /**
- * Writes what the run did, in its transaction: sessions (the ended one before the new open one,
- * which the one-open-session index requires), block analytics and the activity log.
+ * Records what the run did for its transaction's commit: sessions (the ended one before the new
+ * open one, which the one-open-session index requires), block analytics and the activity log.
+ * Nothing in the run reads these back, so they go with the COMMIT (settleRun) rather than a round
+ * trip each; flushDeferredWrites sends them earlier when something will read them.
  */
 export async function flushFlowRun(run: FlowRun): Promise<void> {
-  const { client, workspace } = run.ctx;
+  const { workspace, deferred } = run.ctx;
+  const text = (value: string | null) => (value === null ? "NULL" : escapeSqlText(value));
   for (const row of run.sessions) {
     if (row.isNew || !row.dirty) continue;
-    await client.query(
-      `UPDATE "FlowSession" SET state = COALESCE($2::jsonb, state), status = $3::"FlowSessionStatus", "endReason" = $4,
-         "endedAt" = CASE WHEN $3::text = 'open' THEN NULL ELSE timezone('UTC', now()) END, "updatedAt" = timezone('UTC', now())
-       WHERE id = $1`,
-      [row.id, row.status === "open" && row.state ? JSON.stringify(row.state) : null, row.status, row.endReason],
+    const state = row.status === "open" && row.state ? `${escapeSqlText(JSON.stringify(row.state))}::jsonb` : "NULL::jsonb";
+    deferred.writes.push(
+      `UPDATE "FlowSession" SET state = COALESCE(${state}, state), status = ${escapeSqlText(row.status)}::"FlowSessionStatus", "endReason" = ${text(row.endReason)},
+         "endedAt" = ${row.status === "open" ? "NULL" : "timezone('UTC', now())"}, "updatedAt" = timezone('UTC', now())
+       WHERE id = ${escapeSqlText(row.id)}`,
     );
   }
   for (const row of run.sessions) {
     if (!row.isNew) continue;
     // A session that ended within this event never waited: keep a minimal state for the history.
     const state = row.state ?? { flowId: row.flowId, versionId: row.versionId, currentBlockId: null, waitingFor: null, variables: {}, stepsTaken: 0 };
-    await client.query(
+    deferred.writes.push(
       `INSERT INTO "FlowSession" (id, "workspaceId", "flowId", "versionId", "contactId", "conversationId", status, state, "endReason", "startedAt", "updatedAt", "endedAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7::"FlowSessionStatus", $8::jsonb, $9, timezone('UTC', now()), timezone('UTC', now()),
-         CASE WHEN $7::text = 'open' THEN NULL ELSE timezone('UTC', now()) END)`,
-      [row.id, workspace.id, row.flowId, row.versionId, run.contact.id, run.conversation.id, row.status, JSON.stringify(state), row.endReason],
+       VALUES (${[row.id, workspace.id, row.flowId, row.versionId, run.contact.id, run.conversation.id].map(escapeSqlText).join(", ")}, ${escapeSqlText(row.status)}::"FlowSessionStatus",
+         ${escapeSqlText(JSON.stringify(state))}::jsonb, ${text(row.endReason)}, timezone('UTC', now()), timezone('UTC', now()), ${row.status === "open" ? "NULL" : "timezone('UTC', now())"})`,
     );
   }
   // Block counters are shared by every run of the flow: written by settleRun at the end of the transaction.
   for (const [key, stat] of run.stats) {
-    const pending = run.ctx.deferred.stats.get(key);
+    const pending = deferred.stats.get(key);
     if (pending) pending.count += stat.count;
-    else run.ctx.deferred.stats.set(key, { ...stat });
+    else deferred.stats.set(key, { ...stat });
   }
   run.stats.clear();
-  await insertAutomationLogs({ client, workspaceId: workspace.id, entries: run.logs });
+  const logs = automationLogsSql({ workspaceId: workspace.id, entries: run.logs });
+  if (logs) deferred.writes.push(logs);
+  run.logs = [];
+}
+
+/**
+ * Runs the writes flushFlowRun held back (sessions, activity log) now, in the transaction: before
+ * anything reads them back (the next inbound message of a conversation handled in the same run).
+ */
+export async function flushDeferredWrites(ctx: RunContext): Promise<void> {
+  if (ctx.deferred.writes.length === 0) return;
+  const sql = ctx.deferred.writes.join(";\n");
+  ctx.deferred.writes.length = 0;
+  await ctx.client.query(sql);
 }

@@ -10,8 +10,9 @@ import type { AutomationJobPayload } from "@/lib/jobs/handlers/run-automations";
 import { insertAutomationLogs } from "./automation-log";
 import { loadFlowDefinition, loadFlowStart, loadRunContext } from "./automation-context";
 import { COMMENT_MAX_AGE_MS, getCommentCooldown, isInCooldown, recordCommentAutomation, settleCommentAutomation } from "./comment-rules";
-import { claimReceipt, loadContact, loadConversation, loadMessageSubject, loadOpenSession, automationLockKey, upsertCommenter } from "./load-subject";
-import { createFlowRun, engineInputs, enqueueCommentReply, flushFlowRun, log, logSend, optIn, runEngine, sendFromRun, type FlowRun } from "./run-flow";
+import { claimReceipt, loadContact, loadConversation, loadMessageRun, loadMessageSubject, loadOpenSession, automationLockKey, upsertCommenter, type MessageRunStart, type MessageSubject, type PendingInboundMessage } from "./load-subject";
+import { pacerFromRecent, type Pacer } from "./pace-sends";
+import { createFlowRun, engineInputs, enqueueCommentReply, flushDeferredWrites, flushFlowRun, log, logSend, optIn, runEngine, sendFromRun, type FlowRun } from "./run-flow";
 import { renderAutomatedText } from "./render-automated-text";
 import { settleRun } from "./charge-credit";
 import { findStopReason } from "./stop-reasons";
@@ -56,11 +57,18 @@ export async function runInboundAutomation(payload: AutomationJobPayload): Promi
   // the job runs again and its receipt is not there.
   const advisoryLock = automationLockKey({ channelId: payload.channelId, contactExternalId: subject.contactExternalId });
   return withPgTransaction(async (client, end) => {
-    const ctx = await loadRunContext({ client, workspaceId: payload.workspaceId, channelId: payload.channelId });
-    if (!ctx) return { status: "ignored", events: 0, queued: 0 };
-    const result = payload.kind === "comment" ? await runComment(ctx, payload.commentId) : await runMessages(ctx, { messageId: payload.messageId, conversationId: subject.conversationId ?? "" });
+    if (payload.kind === "comment") {
+      const ctx = await loadRunContext({ client, workspaceId: payload.workspaceId, channelId: payload.channelId });
+      if (!ctx) return { status: "ignored", events: 0, queued: 0 };
+      const result = await runComment(ctx, payload.commentId);
+      settleRun(ctx, end);
+      return result;
+    }
+    const start = await loadMessageRun({ client, workspaceId: payload.workspaceId, channelId: payload.channelId, messageId: payload.messageId, catchUpMs: CATCH_UP_MS });
+    if (!start) return { status: "ignored", events: 0, queued: 0 };
+    const result = await runMessages(start);
     // Last: the writes to rows all runs share (credits, flow counters), then the commit.
-    settleRun(ctx, end);
+    settleRun(start.ctx, end);
     return result;
   }, { advisoryLock, synchronousCommit: false });
 }
@@ -69,6 +77,8 @@ const subjectRow = z.object({ contactExternalId: z.string(), conversationId: z.s
 
 /** Whose event it is (the lock key), read before the transaction: these ids never change. */
 async function locateSubject(payload: AutomationJobPayload): Promise<z.infer<typeof subjectRow> | null> {
+  // Jobs written by ingestion carry the sender (older jobs do not: looked up).
+  if (payload.kind === "message" && payload.contactExternalId) return { contactExternalId: payload.contactExternalId, conversationId: null };
   const pool = getPgPool();
   const { rows } =
     payload.kind === "message"
@@ -88,46 +98,25 @@ async function locateSubject(payload: AutomationJobPayload): Promise<z.infer<typ
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-const pendingMessageRow = z.object({ id: z.string(), content: z.unknown(), createdAt: z.date(), isFirst: z.boolean() });
-
-type PendingMessage = { id: string; content: MessageContent; isNewConversation: boolean };
-
-async function runMessages(ctx: RunContext, { messageId, conversationId }: { messageId: string; conversationId: string }): Promise<InboundAutomationResult> {
-  // This message and the conversation's earlier inbound messages that have no receipt yet, oldest
-  // first. "New conversation" = no inbound message before it (reactions do not count).
-  const { rows } = await ctx.client.query(
-    `WITH target AS (SELECT "createdAt", id FROM "Message" WHERE id = $1)
-     SELECT m.id, m.content, m."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
-            NOT EXISTS (
-              SELECT 1 FROM "Message" p WHERE p."conversationId" = m."conversationId" AND p.direction = 'inbound' AND p."contentType" <> 'reaction'
-                AND (p."createdAt", p.id) < (m."createdAt", m.id)
-            ) AS "isFirst"
-       FROM "Message" m, target
-      WHERE m."conversationId" = $2 AND m.direction = 'inbound' AND m."contentType" <> 'reaction'
-        AND m."createdAt" >= target."createdAt" - $4 * interval '1 millisecond'
-        AND (m."createdAt", m.id) <= (target."createdAt", target.id)
-        AND NOT EXISTS (SELECT 1 FROM "AutomationReceipt" r WHERE r."workspaceId" = $3 AND r.key = 'message:' || m.id)
-      ORDER BY m."createdAt", m.id`,
-    [messageId, conversationId, ctx.workspace.id, CATCH_UP_MS],
-  );
-  const pending: PendingMessage[] = rows.map((raw) => {
-    const row = pendingMessageRow.parse(raw);
-    return { id: row.id, content: row.content as MessageContent, isNewConversation: row.isFirst };
-  });
+async function runMessages({ ctx, pending, subject, recentAutomated }: MessageRunStart): Promise<InboundAutomationResult> {
   if (pending.length === 0) return { status: "duplicate", events: 0, queued: 0 };
   let queued = 0;
   let events = 0;
   for (const message of pending) {
-    if (!(await claimReceipt(ctx.client, { workspaceId: ctx.workspace.id, key: `message:${message.id}` }))) continue;
+    if (!message.claimed) continue;
+    // The previous message's session writes must be visible to this one's run, which reads its
+    // subject again; the first runs on what the transaction's first statement read.
+    if (events > 0) await flushDeferredWrites(ctx);
+    const preloaded = events === 0 && subject ? { subject, pacer: pacerFromRecent({ recent: recentAutomated, channelType: ctx.channel.type, now: ctx.now }) } : null;
     events++;
-    queued += await runMessage(ctx, message);
+    queued += await runMessage(ctx, message, preloaded);
   }
   return { status: events > 0 ? "done" : "duplicate", events, queued };
 }
 
 /** One inbound message: opt-out, stop checks, welcome / away messages, then the flow it starts or continues. Returns messages queued. */
-async function runMessage(ctx: RunContext, message: PendingMessage): Promise<number> {
-  const loaded = await loadMessageSubject({ client: ctx.client, messageId: message.id });
+async function runMessage(ctx: RunContext, message: PendingInboundMessage, preloaded: { subject: MessageSubject; pacer: Pacer } | null): Promise<number> {
+  const loaded = preloaded?.subject ?? (await loadMessageSubject({ client: ctx.client, messageId: message.id }));
   if (!loaded) return 0;
   const { contact, conversation, session } = loaded;
   const internal: InternalEvent = {
@@ -141,7 +130,7 @@ async function runMessage(ctx: RunContext, message: PendingMessage): Promise<num
   const trigger = toTriggerEvent({ event: internal, isNewConversation: message.isNewConversation });
   if (!trigger) return 0;
   const { sessionDefinition, decision } = await decide({ ctx, trigger, session, optedOut: contact.optedOut });
-  const run = createFlowRun({ ctx, receiptKey: `message:${message.id}`, contact, conversation, sourceMessageId: message.id, session });
+  const run = createFlowRun({ ctx, receiptKey: `message:${message.id}`, contact, conversation, sourceMessageId: message.id, session, pacer: preloaded?.pacer });
 
   if (decision.kind === "opt_in") {
     // Like STOP, honoured whatever else is going on; the confirmation obeys the send rules.

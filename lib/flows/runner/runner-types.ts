@@ -44,6 +44,12 @@ export type DeferredWrites = {
   /** Idempotency keys of the automated DMs to charge one credit each (CreditLedger.refKey). */
   charges: string[];
   stats: Map<string, { versionId: string; blockId: string; count: number }>;
+  /**
+   * The run's own writes that nothing in the transaction reads back (sessions, activity log),
+   * as literal SQL: sent with the commit (settleRun) instead of a round trip each, or earlier by
+   * flushDeferredWrites when something is about to read them.
+   */
+  writes: string[];
 };
 
 export type ContactState = {

@@ -181,7 +181,7 @@ export async function applyInboundMessages(client: SqlClient, items: InboundMess
     await insertTraces(client, stored);
     // Flows and comment rules run as jobs written by this same transaction: none is lost.
     const automated = stored.filter((row) => row.item.event.content.type !== "reaction");
-    await enqueueAutomationJobs({ client, items: automated.map((row) => ({ kind: "message", workspaceId: row.item.channel.workspaceId, channelId: row.item.channel.id, messageId: row.id })) });
+    await enqueueAutomationJobs({ client, items: automated.map((row) => ({ kind: "message", workspaceId: row.item.channel.workspaceId, channelId: row.item.channel.id, messageId: row.id, contactExternalId: row.item.event.contact.externalId })) });
   }
   return planned.map((row) => ({
     contactId: row.contact.id,

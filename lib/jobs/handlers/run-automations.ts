@@ -5,7 +5,14 @@ import { logger } from "@/lib/logger";
 
 /** One stored inbound event (lib/flows/runner/enqueue-automation-jobs.ts writes these in the ingestion transaction). */
 export const automationJobPayload = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("message"), workspaceId: z.string().min(1), channelId: z.string().min(1), messageId: z.string().min(1) }),
+  z.object({
+    kind: z.literal("message"),
+    workspaceId: z.string().min(1),
+    channelId: z.string().min(1),
+    messageId: z.string().min(1),
+    /** The sender's provider id (the runner's lock key), written by ingestion; jobs written before it existed have none. */
+    contactExternalId: z.string().min(1).optional(),
+  }),
   /** commentId: the provider's comment id (InstagramComment.externalId). */
   z.object({ kind: z.literal("comment"), workspaceId: z.string().min(1), channelId: z.string().min(1), commentId: z.string().min(1) }),
 ]);
