@@ -72,7 +72,7 @@ export const registry: Record<QueueName, WorkerDefinition> = {
   // of the pg pool's DATABASE_POOL_SIZE connections (lib/db/pg.ts: 30 on PostgreSQL, 10 embedded).
   [queues.runAutomations.name]: {
     handler: handleRunAutomations,
-    batchSize: 10,
+    batchSize: Number(process.env.AUTOMATION_JOB_BATCH_SIZE ?? 10),
     concurrency: 2,
     parallelism: Number(process.env.AUTOMATION_JOB_PARALLELISM ?? (isEmbeddedDatabaseUrl(process.env.DATABASE_URL) ? 3 : 10)),
   },

@@ -4,7 +4,7 @@ import { getBoss, stopBoss, type StopBossOptions } from "./boss";
 import { registry } from "./registry";
 import { runJobBatch } from "./run-job-batch";
 import { schedules, type QueueName } from "./queues";
-import { clearWorkers, DOWNSTREAM_QUEUES, registerWorker, wakeWorkers } from "./wake-workers";
+import { clearWorkers, DOWNSTREAM_QUEUES, markWorkerBusy, registerWorker, wakeWorkers } from "./wake-workers";
 
 let started = false;
 
@@ -23,7 +23,12 @@ export async function startWorkers(): Promise<void> {
     for (let i = 0; i < concurrency; i++) {
       const worker = { id: "" };
       worker.id = await boss.work(queue, { batchSize, includeMetadata: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        await runJobBatch({ boss, queue, jobs });
+        markWorkerBusy(worker.id, true);
+        try {
+          await runJobBatch({ boss, queue, jobs });
+        } finally {
+          markWorkerBusy(worker.id, false);
+        }
         // pg-boss waits out the polling interval after every batch. A full batch means a
         // backlog: fetch the next one at once (otherwise a worker does batchSize per 0.5 s).
         if (jobs.length === batchSize && worker.id) boss.notifyWorker(worker.id);

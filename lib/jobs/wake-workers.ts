@@ -10,8 +10,15 @@ import type { QueueName } from "./queues";
 // at once (pg-boss notifyWorker cuts the worker's wait short). Nothing is lost when a nudge is
 // missed: the jobs are rows in the database and the next poll finds them, so durability and
 // multi-process operation are unchanged — only the latency inside one process improves.
+//
+// Which worker: every idle one. A worker that ran a batch sleeps out the polling interval unless
+// nudged, so nudging only a busy worker (it refetches when its batch ends) while another sleeps
+// leaves the jobs waiting for that batch. (bench:flows at 100 msg/s showed no measurable change:
+// there, the wait comes from bursts — one ingestion batch writes tens of automation jobs at once.)
 
-const globalForWake = globalThis as unknown as { switchboardWake?: { boss: PgBoss; workers: Map<string, string[]>; turn: Map<string, number> } };
+const globalForWake = globalThis as unknown as {
+  switchboardWake?: { boss: PgBoss; workers: Map<string, string[]>; turn: Map<string, number>; busy: Set<string> };
+};
 
 /** Which queues a finished batch of `queue` may have written jobs to. */
 export const DOWNSTREAM_QUEUES: Partial<Record<QueueName, readonly QueueName[]>> = {
@@ -23,13 +30,22 @@ export const DOWNSTREAM_QUEUES: Partial<Record<QueueName, readonly QueueName[]>>
 
 /** Records a started worker of this process so wakeWorkers() can nudge it. */
 export function registerWorker({ boss, queue, workerId }: { boss: PgBoss; queue: QueueName; workerId: string }) {
-  const state = (globalForWake.switchboardWake ??= { boss, workers: new Map(), turn: new Map() });
+  const state = (globalForWake.switchboardWake ??= { boss, workers: new Map(), turn: new Map(), busy: new Set() });
   if (state.boss !== boss) {
     // A new pg-boss instance (restarted workers): the old worker ids are gone with the old one.
     state.boss = boss;
     state.workers.clear();
+    state.busy.clear();
   }
   state.workers.set(queue, [...(state.workers.get(queue) ?? []), workerId]);
+}
+
+/** Records that a worker of this process is running a batch (true) or is back to waiting (false). */
+export function markWorkerBusy(workerId: string, busy: boolean) {
+  const state = globalForWake.switchboardWake;
+  if (!state) return;
+  if (busy) state.busy.add(workerId);
+  else state.busy.delete(workerId);
 }
 
 /** Forgets every registered worker (the workers stopped). */
@@ -38,9 +54,11 @@ export function clearWorkers() {
 }
 
 /**
- * Nudges one of this process's workers of each queue (round robin) to fetch now. Call it only
- * after the transaction that wrote the jobs committed. A no-op when this process runs no workers
- * (web server with RUN_WORKERS=false): the workers elsewhere find the jobs on their next poll.
+ * Nudges this process's workers of each queue to fetch now: every idle one, or — when all are
+ * running a batch — one of them (round robin), which then fetches as soon as its batch ends.
+ * Call it only after the transaction that wrote the jobs committed. A no-op when this process
+ * runs no workers (web server with RUN_WORKERS=false): the workers elsewhere find the jobs on
+ * their next poll.
  */
 export function wakeWorkers(queues: readonly QueueName[]) {
   const state = globalForWake.switchboardWake;
@@ -48,12 +66,20 @@ export function wakeWorkers(queues: readonly QueueName[]) {
   for (const queue of queues) {
     const ids = state.workers.get(queue);
     if (!ids || ids.length === 0) continue;
-    const turn = state.turn.get(queue) ?? 0;
-    state.turn.set(queue, turn + 1);
-    try {
-      state.boss.notifyWorker(ids[turn % ids.length]!);
-    } catch {
-      // A worker stopping right now: its jobs are found by the next poll.
+    const idle = ids.filter((id) => !state.busy.has(id));
+    let targets = idle;
+    if (targets.length === 0) {
+      const turn = state.turn.get(queue) ?? 0;
+      state.turn.set(queue, turn + 1);
+      targets = [ids[turn % ids.length]!];
+    }
+    for (const id of targets) {
+      try {
+        state.boss.notifyWorker(id);
+      } catch {
+        // A worker stopping right now: its jobs are found by the next poll.
+      }
     }
   }
 }
+
