@@ -3,6 +3,7 @@ import { getPgPool, withPgTransaction, type SqlClient } from "@/lib/db/pg";
 import { logger } from "@/lib/logger";
 import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
+import { wakeWorkers } from "@/lib/jobs/wake-workers";
 import type { OutboundMessage } from "@/lib/channels/types";
 import { evaluateSendPolicy, type SendRefusalCode } from "@/lib/inbox/compose/send-policy";
 import { renderTemplate } from "@/lib/inbox/compose/template-variables";
@@ -61,6 +62,9 @@ export async function dispatchCampaign(campaignId: string, { sliceMs = 50_000, d
   try {
     for (;;) {
       const step = await withPgTransaction((client) => dispatchStep(client, campaignId));
+      // The step's first sends are due now: this process's send workers look at once instead of
+      // at their next poll (up to 0.5 s: most of the launch → first send time at a high pace).
+      if (step.queued > 0) wakeWorkers([queues.sendMessage.name]);
       totals.queued += step.queued;
       totals.skipped += step.skipped;
       if (step.kind === "flows") {
