@@ -73,7 +73,7 @@ export const registry: Record<QueueName, WorkerDefinition> = {
   [queues.runAutomations.name]: {
     handler: handleRunAutomations,
     batchSize: Number(process.env.AUTOMATION_JOB_BATCH_SIZE ?? 10),
-    concurrency: 2,
+    concurrency: Number(process.env.AUTOMATION_JOB_WORKERS ?? 2),
     parallelism: Number(process.env.AUTOMATION_JOB_PARALLELISM ?? (isEmbeddedDatabaseUrl(process.env.DATABASE_URL) ? 3 : 10)),
   },
   // HTTP blocks run here: up to 10 s each, so small batches.
