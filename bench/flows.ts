@@ -26,8 +26,8 @@ import pg from "pg";
 import { startFakeProviders } from "../tests/fakes/fake-providers";
 import { ensureBuild, startApp, type AppServer } from "./lib/app-server";
 import { startBenchDatabase } from "./lib/bench-database";
-import { queueTimings, runFlowPhase, waitForIdle, type FlowPhaseResult } from "./lib/flows-load";
-import { figuresOf, renderFlows, verdict, writeFlowsSection, type FlowsRunInfo, type PhaseFigures } from "./lib/flows-report";
+import { engineStages, queueTimings, runFlowPhase, waitForIdle, type FlowPhaseResult } from "./lib/flows-load";
+import { figuresOf, percentiles, renderFlows, verdict, writeFlowsSection, type FlowsRunInfo, type PhaseFigures } from "./lib/flows-report";
 import { seedKeywordFlow } from "./lib/flows-seed";
 import { describeMachine } from "./lib/machine";
 import { isProfiling, postgresProfileOptions, startPgProfile } from "./lib/pg-profile";
@@ -141,6 +141,15 @@ async function main() {
     }
     const figures = figuresOf(phase, meter(), (Date.now() - startedAt) / 1000);
     figures.queues = await queueTimings(pool, new Date(startedAt), new Date());
+    if (ingestClock === "commit-timestamp") {
+      const stages = await engineStages(pool, { channelId: channel.channelId, inbound: phase.inbound });
+      figures.stages = {
+        "ingestion committed → automation job fetched": percentiles(stages.automationWait),
+        "→ automation run committed": percentiles(stages.automationRun),
+        "→ send job fetched": percentiles(stages.sendWait),
+        "→ reply at the provider": percentiles(stages.sendToProvider),
+      };
+    }
     log(
       `${figures.name}: ingestion p50/p95 ${Math.round(figures.ingestion.p50)}/${Math.round(figures.ingestion.p95)} ms, end to end ${Math.round(figures.endToEnd.p50)}/${Math.round(figures.endToEnd.p95)} ms, ` +
         `engine ${Math.round(figures.engine.p50)}/${Math.round(figures.engine.p95)}/${Math.round(figures.engine.p99)} ms (p50/p95/p99); lost ${figures.lost}, duplicates ${figures.duplicates}, not accepted ${figures.notAccepted}`,

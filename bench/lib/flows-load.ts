@@ -257,3 +257,52 @@ export async function queueTimings(pool: pg.Pool, from: Date, to: Date): Promise
   );
   return Object.fromEntries(rows.map((row) => [row.name, { jobs: row.jobs, waitP50: Math.round(row.w50), waitP95: Math.round(row.w95), runP50: Math.round(row.r50), runP95: Math.round(row.r95) }]));
 }
+
+/** Per message, where the engine's time goes between the ingestion commit and the reply (ms). */
+export type EngineStages = { automationWait: number[]; automationRun: number[]; sendWait: number[]; sendToProvider: number[] };
+
+/**
+ * The engine's part of each message, in stages, from the database's own clocks (PostgreSQL only:
+ * commit timestamps): ingestion committed → its automations job fetched (started_on) → the
+ * automation run committed (its AutomationReceipt row's commit time: the row is never updated) →
+ * the reply's send job fetched → the fake Graph API received the reply. Messages whose rows are
+ * incomplete (no run, no send) are left out.
+ */
+export async function engineStages(pool: pg.Pool, { channelId, inbound }: { channelId: string; inbound: Inbound[] }): Promise<EngineStages> {
+  const byWamid = new Map(inbound.filter((item) => item.ingestAt !== undefined && item.replyAt !== undefined).map((item) => [item.wamid, item]));
+  const { rows } = await pool.query<{ wamid: string; auto_start: number | null; auto_commit: number | null; send_start: number | null }>(
+    `WITH inbound AS (
+       SELECT m.id, m."workspaceId", m."conversationId", m."externalId" FROM "Message" m
+        WHERE m."channelId" = $1 AND m.direction = 'inbound' AND m."externalId" = ANY($2::text[])
+     ),
+     autos AS (
+       SELECT j.data->>'messageId' AS message_id, min(j.started_on) AS started_on FROM pgboss.job j
+        WHERE j.name = 'automations' AND j.data->>'messageId' IN (SELECT id FROM inbound) GROUP BY 1
+     ),
+     sends AS (
+       SELECT o."conversationId", min(j.started_on) AS started_on
+         FROM pgboss.job j JOIN "Message" o ON o.id = j.data->>'messageId'
+        WHERE j.name = 'message-send' AND o."conversationId" IN (SELECT "conversationId" FROM inbound) AND o.direction = 'outbound'
+        GROUP BY 1
+     )
+     SELECT i."externalId" AS wamid,
+            (extract(epoch FROM a.started_on) * 1000)::float8 AS auto_start,
+            (extract(epoch FROM pg_xact_commit_timestamp(r.xmin)) * 1000)::float8 AS auto_commit,
+            (extract(epoch FROM s.started_on) * 1000)::float8 AS send_start
+       FROM inbound i
+       LEFT JOIN autos a ON a.message_id = i.id
+       LEFT JOIN "AutomationReceipt" r ON r."workspaceId" = i."workspaceId" AND r.key = 'message:' || i.id
+       LEFT JOIN sends s ON s."conversationId" = i."conversationId"`,
+    [channelId, [...byWamid.keys()]],
+  );
+  const stages: EngineStages = { automationWait: [], automationRun: [], sendWait: [], sendToProvider: [] };
+  for (const row of rows) {
+    const item = byWamid.get(row.wamid);
+    if (!item || row.auto_start === null || row.auto_commit === null || row.send_start === null) continue;
+    stages.automationWait.push(row.auto_start - item.ingestAt!);
+    stages.automationRun.push(row.auto_commit - row.auto_start);
+    stages.sendWait.push(row.send_start - row.auto_commit);
+    stages.sendToProvider.push(item.replyAt! - row.send_start);
+  }
+  return stages;
+}

@@ -30,6 +30,8 @@ export type PhaseFigures = {
   generatorLagMs: number;
   /** Pacing run: each message's end-to-end time, in order. */
   sequence?: number[];
+  /** The engine's part in stages (PostgreSQL only; flows-load.ts engineStages): p50/p95/p99 of each. */
+  stages?: Record<string, Percentiles>;
   /** Per queue: wait (due → fetched) and run (fetched → completed), from pg-boss's job rows. */
   queues?: Record<string, QueueTiming>;
 };
@@ -110,6 +112,10 @@ export function renderFlows(info: FlowsRunInfo, phases: PhaseFigures[]): string 
     if (phase.queues) {
       const parts = Object.entries(phase.queues).map(([queue, t]) => `${queue} (${t.jobs} jobs): wait ${t.waitP50}/${t.waitP95} ms, run ${t.runP50}/${t.runP95} ms`);
       lines.push(`Where the time goes (p50/p95, pg-boss job rows; wait = due → fetched by a worker, run = the handler): ${parts.join("; ")}.`);
+    }
+    if (phase.stages) {
+      const parts = Object.entries(phase.stages).map(([stage, p]) => `${stage} ${fmt(p.p50)}/${fmt(p.p95)}/${fmt(p.p99)}`);
+      lines.push(`The engine's part in stages (ms, p50/p95/p99, from the database's commit times and job rows; each stage's percentiles on their own): ${parts.join("; ")}.`);
     }
     if (phase.sequence) lines.push(`Each message's end to end, in order (s): ${phase.sequence.map((ms) => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : "lost")).join(", ")}.`);
   }
