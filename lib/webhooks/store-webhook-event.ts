@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { getPgPool, preparedQuery } from "@/lib/db/pg";
 import { getBoss, getJobSchema } from "@/lib/jobs/boss";
 import { queues } from "@/lib/jobs/queues";
+import { wakeWorkersSoon } from "@/lib/jobs/wake-workers";
 import type { WebhookProvider } from "@/lib/generated/prisma/enums";
 
 export type StoreWebhookEventOptions = {
@@ -40,7 +41,9 @@ export async function storeWebhookEvent({ provider, channelId, workspaceId, endp
     // nobody waits for, and keep an overloaded server from catching up. (Throws an AbortError.)
     signal?.throwIfAborted();
     const { rows } = await client.query<{ id: string }>(preparedQuery(`store-webhook-event-${schema}`, insertEventAndJobSql(schema), values));
-    return rows[0] ? { id: rows[0].id, duplicate: false } : { id: null, duplicate: true };
+    if (!rows[0]) return { id: null, duplicate: true };
+    wakeWorkersSoon([queues.processWebhook.name]);
+    return { id: rows[0].id, duplicate: false };
   } finally {
     client.release();
   }
