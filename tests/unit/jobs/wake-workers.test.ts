@@ -1,8 +1,8 @@
 // wakeWorkers: after a batch commits the jobs it wrote, this process's workers of the queues it
 // feeds are nudged — every idle one, or one busy one (round robin) when all are running a batch.
 import type PgBoss from "pg-boss";
-import { afterEach, describe, expect, it } from "vitest";
-import { clearWorkers, markWorkerBusy, registerWorker, wakeWorkers } from "@/lib/jobs/wake-workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { clearWorkers, markWorkerBusy, registerWorker, wakeWorkers, wakeWorkersSoon } from "@/lib/jobs/wake-workers";
 
 function fakeBoss() {
   const nudged: string[] = [];
@@ -10,7 +10,10 @@ function fakeBoss() {
   return { boss, nudged };
 }
 
-afterEach(() => clearWorkers());
+afterEach(() => {
+  clearWorkers();
+  vi.useRealTimers();
+});
 
 describe("wakeWorkers", () => {
   it("nudges every idle worker of the queue and none of another queue", () => {
@@ -49,5 +52,28 @@ describe("wakeWorkers", () => {
     wakeWorkers(["automations"]);
     expect(first.nudged).toEqual([]);
     expect(second.nudged).toEqual(["new"]);
+  });
+});
+
+describe("wakeWorkersSoon", () => {
+  it("wakes the queue's workers once after the delay, however many jobs were written meanwhile", () => {
+    vi.useFakeTimers();
+    const { boss, nudged } = fakeBoss();
+    registerWorker({ boss, queue: "webhook-process", workerId: "w1" });
+    for (let i = 0; i < 50; i++) wakeWorkersSoon(["webhook-process"], 100);
+    vi.advanceTimersByTime(99);
+    expect(nudged).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(nudged).toEqual(["w1"]);
+    // The next job after that schedules the next wake-up.
+    wakeWorkersSoon(["webhook-process"], 100);
+    vi.advanceTimersByTime(100);
+    expect(nudged).toEqual(["w1", "w1"]);
+  });
+
+  it("schedules nothing in a process that runs no workers", () => {
+    vi.useFakeTimers();
+    wakeWorkersSoon(["webhook-process"], 100);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
