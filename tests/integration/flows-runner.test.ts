@@ -144,6 +144,40 @@ describe("keyword flows", () => {
     ]);
   });
 
+  it("writes what the run held back for its commit (session, activity log) byte for byte, quotes and backslashes included", async () => {
+    // The session and the log go with the COMMIT as literal SQL: values must survive escaping.
+    const name = `O'Brien's "odd" flow \\ 'quoted'; -- not SQL\nsecond line ✓`;
+    await publishTestFlow({
+      workspaceId,
+      name,
+      flow: {
+        blocks: [
+          { id: "t", type: "keyword", data: { match: "exact", keywords: ["escape"] } },
+          { id: "m", type: "send_message", data: { kind: "text", text: "It's \\ fine" } },
+          { id: "q", type: "ask_question", data: { prompt: "Your name?", validation: { kind: "text" }, saveTo: "nickname", timeout: { amount: 5, unit: "minutes" } } },
+        ],
+        edges: [["t", "m"], ["m", "q"]],
+      },
+    });
+    const customer = randomDigits(11);
+    const runs = await say(customer, "escape");
+    expect(runs.map((run) => run.result)).toEqual([{ status: "done", events: 1, queued: 2 }]);
+    expect(sentTo(customer)).toEqual(["It's \\ fine", "Your name?"]);
+    const contact = await contactOf(customer);
+    const logs = await logsOf(contact.id);
+    expect(logs.map((entry) => entry.kind)).toEqual(["flow_started", "message", "message", "scheduled"]);
+    expect(logs[0]!.detail).toEqual({ flowName: name });
+    const session = await prisma.flowSession.findFirstOrThrow({ where: { contactId: contact.id } });
+    expect(session).toMatchObject({ status: "open", endReason: null });
+    expect(session.state).toMatchObject({ currentBlockId: "q", waitingFor: { kind: "reply" } });
+
+    // The answer continues the session stored that way.
+    await say(customer, `Rory "the \\ O'Neil"`);
+    const after = await prisma.flowSession.findFirstOrThrow({ where: { id: session.id } });
+    expect(after.status).toBe("completed");
+    expect((await prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).attributes).toMatchObject({ nickname: `Rory "the \\ O'Neil"` });
+  });
+
   it("sends nothing more when the same webhook is delivered again or the automation job runs twice", async () => {
     const customer = randomDigits(11);
     const body = payload(customer, "price please");
