@@ -98,6 +98,10 @@ export function automationCreditsQuery(slug: string) {
   return queryOptions({
     queryKey: automationKeys.credits(slug),
     queryFn: ({ signal }) => fetchJson("/api/automation/credits?limit=1", { signal, headers: workspaceHeader(slug), schema: creditsPageSchema }),
+    // Automations spend credits in the background: a page showing the balance asks again when it
+    // opens (not the app-wide 30 s of freshness: a balance from a page seen 20 s ago, before a
+    // bot answered, looked wrong for up to 10 s), then every 10 s.
+    staleTime: 0,
     refetchInterval: 10_000,
   });
 }
