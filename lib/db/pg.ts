@@ -103,6 +103,11 @@ export function escapeSqlText(value: string): string {
   return pg.escapeLiteral(value);
 }
 
+/** escapeSqlText, or NULL for a missing value. */
+export function escapeSqlTextOrNull(value: string | null | undefined): string {
+  return value === null || value === undefined ? "NULL" : pg.escapeLiteral(value);
+}
+
 /** A text[] literal: ARRAY['a','b']::text[]. */
 export function escapeSqlTextArray(values: readonly string[]): string {
   return `ARRAY[${values.map((value) => pg.escapeLiteral(value)).join(",")}]::text[]`;

@@ -22,8 +22,8 @@ export type BatchJob = { id: string; data: unknown; meta: JobMeta };
 /** One outcome per job of a batch, in the batch's order: an error fails (retries) that job only. */
 export type BatchOutcome = { error?: Error };
 
-/** Handles a whole fetched batch at once (set-based work); never throws for one job's failure. */
-export type BatchJobHandler = (jobs: BatchJob[]) => Promise<BatchOutcome[]>;
+/** Handles a whole fetched batch at once (set-based work); never throws for one job's failure. `parallelism`: the queue's. */
+export type BatchJobHandler = (jobs: BatchJob[], options: { parallelism: number }) => Promise<BatchOutcome[]>;
 
 export type WorkerDefinition = {
   handler: JobHandler;

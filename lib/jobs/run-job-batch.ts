@@ -1,6 +1,7 @@
 import "server-only";
 import type PgBoss from "pg-boss";
 import { logger } from "@/lib/logger";
+import { asError, inLanes } from "./in-lanes";
 import type { QueueName } from "./queues";
 import { registry, type BatchJob, type BatchOutcome } from "./registry";
 
@@ -21,19 +22,13 @@ export async function runJobBatch({ boss, queue, jobs }: RunJobBatchOptions): Pr
   const batch: BatchJob[] = jobs.map((job) => ({ id: job.id, data: job.data, meta: { retryCount: job.retryCount, retryLimit: job.retryLimit } }));
   let outcomes: BatchOutcome[];
   if (handleBatch) {
-    outcomes = await handleBatch(batch).catch((error: unknown) => batch.map(() => ({ error: asError(error) })));
+    outcomes = await handleBatch(batch, { parallelism }).catch((error: unknown) => batch.map(() => ({ error: asError(error) })));
   } else {
     // Up to `parallelism` jobs at once, taken in the batch's order; outcomes stay in that order.
     outcomes = new Array<BatchOutcome>(batch.length);
-    let next = 0;
-    const lane = async () => {
-      while (next < batch.length) {
-        const index = next++;
-        const job = batch[index]!;
-        outcomes[index] = await handler(job.data, job.meta).then(() => ({}), (error: unknown) => ({ error: asError(error) }));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(parallelism, batch.length)) }, lane));
+    await inLanes(batch, parallelism, async (job, index) => {
+      outcomes[index] = await handler(job.data, job.meta).then(() => ({}), (error: unknown) => ({ error: asError(error) }));
+    });
   }
   const succeeded: string[] = [];
   for (const [index, job] of batch.entries()) {
@@ -46,8 +41,4 @@ export async function runJobBatch({ boss, queue, jobs }: RunJobBatchOptions): Pr
     await boss.fail(queue, job.id, { message: error.message.slice(0, 500) });
   }
   return succeeded;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

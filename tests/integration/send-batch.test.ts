@@ -10,7 +10,7 @@ import { getChannelConfig } from "@/lib/channels/config";
 import type { WhatsAppCredentials } from "@/lib/channels/credentials";
 import { handleSendMessages } from "@/lib/jobs/handlers/send-message";
 import { queues } from "@/lib/jobs/queues";
-import type { BatchJob } from "@/lib/jobs/registry";
+import { registry, type BatchJob } from "@/lib/jobs/registry";
 import { queueOutboundMessage } from "@/lib/messaging/queue-outbound-message";
 import { startFakeProviders, type FakeProviders, type RecordedRequest } from "@/tests/fakes/fake-providers";
 import { createWhatsAppChannel, registerWhatsAppWithFake, seedConversation, type TestChannel } from "../helpers/channels";
@@ -37,6 +37,9 @@ afterAll(async () => {
   if (savedGraphUrl === undefined) delete process.env.GRAPH_API_URL;
   else process.env.GRAPH_API_URL = savedGraphUrl;
 });
+
+/** The send queue's own setting: how many of a batch's sends run at once. */
+const lanes = { parallelism: registry[queues.sendMessage.name].parallelism ?? 1 };
 
 let phone = 16505550000 + Math.floor(Math.random() * 9000);
 
@@ -89,7 +92,7 @@ describe("a batch of sends", () => {
     expect(jobs).toHaveLength(6);
 
     // The first job appears twice (pg-boss re-delivered it while its first delivery was fetched too).
-    const outcomes = await handleSendMessages([...jobs, jobs[0]!]);
+    const outcomes = await handleSendMessages([...jobs, jobs[0]!], lanes);
     expect(outcomes.map((outcome) => outcome.error?.message)).toEqual(Array(7).fill(undefined));
 
     for (const [n, person] of people.entries()) {
@@ -103,7 +106,7 @@ describe("a batch of sends", () => {
       expect(await stepsOf(ids[n]!)).toEqual(["send_queued", "sent"]);
     }
     // Fetched again (a retry after a crash): nothing is sent twice.
-    const again = await handleSendMessages(jobs);
+    const again = await handleSendMessages(jobs, lanes);
     expect(again.every((outcome) => outcome.error === undefined)).toBe(true);
     for (const person of people) expect(sendsTo(person.customer)).toHaveLength(1);
   });
@@ -117,7 +120,7 @@ describe("a batch of sends", () => {
     fake.failNext({ match: (request) => (request.body as { to?: string } | null)?.to === busy.customer, status: 503, body: "Service Unavailable" });
 
     const jobs = await fetchBatch([refusedId, busyId, fineId]);
-    const outcomes = await handleSendMessages(jobs);
+    const outcomes = await handleSendMessages(jobs, lanes);
     expect(outcomes[0]!.error).toBeUndefined(); // failed for good: the job is done
     expect(outcomes[1]!.error?.message).toMatch(/./); // thrown: pg-boss retries this job only
     expect(outcomes[2]!.error).toBeUndefined();
@@ -130,7 +133,7 @@ describe("a batch of sends", () => {
     expect(await stepsOf(busyId)).toEqual(["send_queued", "send_error"]);
 
     // The retry (one job, like pg-boss's) sends it once.
-    const retried = await handleSendMessages([{ ...jobs[1]!, meta: { retryCount: 1, retryLimit: jobs[1]!.meta.retryLimit } }]);
+    const retried = await handleSendMessages([{ ...jobs[1]!, meta: { retryCount: 1, retryLimit: jobs[1]!.meta.retryLimit } }], lanes);
     expect(retried[0]!.error).toBeUndefined();
     expect(await prisma.message.findUniqueOrThrow({ where: { id: busyId } })).toMatchObject({ status: "sent" });
     expect(sendsTo(busy.customer)).toHaveLength(2);
@@ -146,7 +149,7 @@ describe("a batch of sends", () => {
     // Another attempt claimed this one a moment ago (its lease runs for a minute).
     await prisma.message.update({ where: { id: heldId }, data: { updatedAt: new Date(Date.now() + 60_000), sendAttemptAt: new Date() } });
 
-    const outcomes = await handleSendMessages(await fetchBatch([stoppedId, heldId]));
+    const outcomes = await handleSendMessages(await fetchBatch([stoppedId, heldId]), lanes);
     expect(outcomes[0]!.error).toBeUndefined();
     expect(outcomes[1]!.error?.message).toMatch(/earlier attempt|Another attempt/);
     expect(await prisma.message.findUniqueOrThrow({ where: { id: stoppedId } })).toMatchObject({ status: "failed", errorCode: "contact_opted_out" });
@@ -160,7 +163,7 @@ describe("a batch of sends", () => {
     const firstId = await queueText(person.conversationId, "First bot message", { senderType: "flow", isAutoReply: true });
     const secondId = await queueText(person.conversationId, "Second bot message", { senderType: "flow", isAutoReply: true });
     // Fetched together, the later one first.
-    const outcomes = await handleSendMessages(await fetchBatch([secondId, firstId]));
+    const outcomes = await handleSendMessages(await fetchBatch([secondId, firstId]), lanes);
     expect(outcomes.every((outcome) => outcome.error === undefined)).toBe(true);
     const texts = sendsTo(person.customer).map((request) => (request.body as { text: { body: string } }).text.body);
     expect(texts[0]).toBe("First bot message");
@@ -168,7 +171,7 @@ describe("a batch of sends", () => {
     if (texts.length < 2) {
       const later = await listJobs({ queue: queues.sendMessage.name, match: { messageId: secondId } });
       expect(later.some((job) => job.state === "created" || job.state === "retry")).toBe(true);
-      await handleSendMessages(await fetchBatch([secondId]));
+      await handleSendMessages(await fetchBatch([secondId]), lanes);
     }
     expect(sendsTo(person.customer).map((request) => (request.body as { text: { body: string } }).text.body)).toEqual(["First bot message", "Second bot message"]);
   });

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { escapeSqlText, type SqlClient } from "@/lib/db/pg";
+import { escapeSqlText, escapeSqlTextOrNull, type SqlClient } from "@/lib/db/pg";
 
 /**
  * What happened, for the activity log (AutomationLog): `kind` says what (flow_started,
@@ -39,11 +39,10 @@ export async function insertAutomationLogs({ client, workspaceId, entries }: Ins
  */
 export function automationLogsSql({ workspaceId, entries }: { workspaceId: string; entries: AutomationLogEntry[] }): string {
   if (entries.length === 0) return "";
-  const text = (value: string | null | undefined) => (value === null || value === undefined ? "NULL" : escapeSqlText(value));
   const rows = entries.map((entry, index) => {
     const detail = { ...(entry.code ? { code: entry.code } : {}), ...entry.detail };
     const detailSql = Object.keys(detail).length > 0 ? `${escapeSqlText(JSON.stringify(detail))}::jsonb` : "NULL::jsonb";
-    return `(${[randomUUID(), entry.kind, entry.flowId, entry.blockId, entry.contactId, entry.conversationId, entry.messageId, entry.result, entry.reason].map(text).join(", ")}, ${detailSql}, ${index})`;
+    return `(${[randomUUID(), entry.kind, entry.flowId, entry.blockId, entry.contactId, entry.conversationId, entry.messageId, entry.result, entry.reason].map(escapeSqlTextOrNull).join(", ")}, ${detailSql}, ${index})`;
   });
   return `INSERT INTO "AutomationLog" (id, "workspaceId", kind, "flowId", "blockId", "contactId", "conversationId", "messageId", result, reason, detail, "createdAt")
      SELECT id, ${escapeSqlText(workspaceId)}, kind, flow_id, block_id, contact_id, conversation_id, message_id, result, reason, detail,

@@ -27,7 +27,7 @@ export const ORDER_GAP_MS = 1000;
 export const PAIR_INTERVAL_MS = 6000;
 export const PAIR_BURST = 10;
 /** How far back earlier automated messages can still push the schedule. */
-const LOOKBACK_MS = 60 * 60 * 1000;
+export const PACER_LOOKBACK_MS = 60 * 60 * 1000;
 const LOOKBACK_MESSAGES = 200;
 
 const WHATSAPP: ReadonlySet<ChannelKind> = new Set(["whatsapp_cloud", "twilio_whatsapp"]);
@@ -47,7 +47,7 @@ export type CreatePacerOptions = { client: SqlClient; conversationId: string; ch
 export async function createPacer({ client, conversationId, channelType, now }: CreatePacerOptions): Promise<Pacer> {
   const { rows } = await client.query<{ createdAt: Date }>(
     `SELECT "createdAt" AT TIME ZONE 'UTC' AS "createdAt" FROM (${recentAutomatedSql("$1", "$2::timestamptz AT TIME ZONE 'UTC'")}) recent ORDER BY "createdAt" ASC`,
-    [conversationId, new Date(now.getTime() - LOOKBACK_MS).toISOString()],
+    [conversationId, new Date(now.getTime() - PACER_LOOKBACK_MS).toISOString()],
   );
   return pacerFromRecent({ recent: rows.map((row) => row.createdAt), channelType, now });
 }
@@ -62,8 +62,6 @@ export function recentAutomatedSql(conversation: string, since: string): string 
      WHERE "conversationId" = ${conversation} AND direction = 'outbound' AND "isAutoReply" AND "createdAt" > ${since}
      ORDER BY "createdAt" DESC LIMIT ${LOOKBACK_MESSAGES}`;
 }
-
-export const PACER_LOOKBACK_MS = LOOKBACK_MS;
 
 /** A pacer from the conversation's recent automated send times (any order), read in the same transaction. */
 export function pacerFromRecent({ recent, channelType, now }: { recent: Date[]; channelType: ChannelKind; now: Date }): Pacer {

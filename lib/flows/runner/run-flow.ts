@@ -6,7 +6,7 @@ import { OPT_IN_CONFIRMATION } from "@/lib/flows/engine/detect-opt-out";
 import type { EndReason, EngineAction, EngineEvent } from "@/lib/flows/engine/engine-types";
 import { advance, type AdvanceOptions } from "@/lib/flows/engine/step";
 import { COMPLETED_STAT_ID } from "@/lib/flows/manage/flow-stats";
-import { escapeSqlText } from "@/lib/db/pg";
+import { escapeSqlText, escapeSqlTextOrNull } from "@/lib/db/pg";
 import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
 import type { CommentReplyPayload } from "@/lib/jobs/handlers/comment-reply";
@@ -368,12 +368,11 @@ function contactActionDetail(action: Extract<EngineAction, { type: "set_attribut
  */
 export async function flushFlowRun(run: FlowRun): Promise<void> {
   const { workspace, deferred } = run.ctx;
-  const text = (value: string | null) => (value === null ? "NULL" : escapeSqlText(value));
   for (const row of run.sessions) {
     if (row.isNew || !row.dirty) continue;
     const state = row.status === "open" && row.state ? `${escapeSqlText(JSON.stringify(row.state))}::jsonb` : "NULL::jsonb";
     deferred.writes.push(
-      `UPDATE "FlowSession" SET state = COALESCE(${state}, state), status = ${escapeSqlText(row.status)}::"FlowSessionStatus", "endReason" = ${text(row.endReason)},
+      `UPDATE "FlowSession" SET state = COALESCE(${state}, state), status = ${escapeSqlText(row.status)}::"FlowSessionStatus", "endReason" = ${escapeSqlTextOrNull(row.endReason)},
          "endedAt" = ${row.status === "open" ? "NULL" : "timezone('UTC', now())"}, "updatedAt" = timezone('UTC', now())
        WHERE id = ${escapeSqlText(row.id)}`,
     );
@@ -385,7 +384,7 @@ export async function flushFlowRun(run: FlowRun): Promise<void> {
     deferred.writes.push(
       `INSERT INTO "FlowSession" (id, "workspaceId", "flowId", "versionId", "contactId", "conversationId", status, state, "endReason", "startedAt", "updatedAt", "endedAt")
        VALUES (${[row.id, workspace.id, row.flowId, row.versionId, run.contact.id, run.conversation.id].map(escapeSqlText).join(", ")}, ${escapeSqlText(row.status)}::"FlowSessionStatus",
-         ${escapeSqlText(JSON.stringify(state))}::jsonb, ${text(row.endReason)}, timezone('UTC', now()), timezone('UTC', now()), ${row.status === "open" ? "NULL" : "timezone('UTC', now())"})`,
+         ${escapeSqlText(JSON.stringify(state))}::jsonb, ${escapeSqlTextOrNull(row.endReason)}, timezone('UTC', now()), timezone('UTC', now()), ${row.status === "open" ? "NULL" : "timezone('UTC', now())"})`,
     );
   }
   // Block counters are shared by every run of the flow: written by settleRun at the end of the transaction.

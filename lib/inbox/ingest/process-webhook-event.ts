@@ -8,6 +8,7 @@ import { applyInboundMessages, type InboundMessageItem } from "./apply-inbound-m
 import { parseStoredEvent } from "./parse-stored-event";
 import { needsProfileRefresh } from "./profile-cache";
 import { resolveChannel } from "./resolve-channel";
+import { asError } from "@/lib/jobs/in-lanes";
 
 export type ProcessResult = {
   status: "processed" | "ignored" | "failed" | "skipped";
@@ -228,8 +229,4 @@ async function recordOutcomes(work: Work[]) {
       rows.map((row) => row.item.routedChannel?.id ?? null),
     ],
   );
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -13,6 +13,7 @@ import { insertJobs } from "@/lib/jobs/insert-jobs";
 import { queues } from "@/lib/jobs/queues";
 import { wakeWorkers } from "@/lib/jobs/wake-workers";
 import type { BatchJob, BatchOutcome } from "@/lib/jobs/registry";
+import { asError, inLanes } from "@/lib/jobs/in-lanes";
 
 export const sendMessagePayload = z.object({
   messageId: z.string().min(1),
@@ -75,7 +76,7 @@ export async function handleSendMessage(data: unknown, meta: Meta = { retryCount
  * since, a channel to reconnect, a lease held elsewhere — goes through handleSendMessage, which
  * decides it exactly as before. Outcomes are per job: a failure retries that job only.
  */
-export async function handleSendMessages(jobs: BatchJob[]): Promise<BatchOutcome[]> {
+export async function handleSendMessages(jobs: BatchJob[], { parallelism }: { parallelism: number }): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = jobs.map(() => ({}));
   const payloads = jobs.map((job) => sendMessagePayload.safeParse(job.data));
   const ids = [...new Set(payloads.flatMap((payload) => (payload.success ? [payload.data.messageId] : [])))];
@@ -106,49 +107,32 @@ export async function handleSendMessages(jobs: BatchJob[]): Promise<BatchOutcome
     outcomes[index] = { error: new Error(LEASE_HELD) };
     return false;
   });
-  await inLanes(calls, SEND_PARALLELISM, async ({ index, message }) => {
+  await inLanes(calls, parallelism, async ({ index, message }) => {
     try {
       const result = await callProvider(message);
       sent.push({ index, message, externalId: result.externalId });
     } catch (error) {
-      outcomes[index] = await handleSendError({ message, lease, error, meta: jobs[index]!.meta }).then(
-        () => ({}),
-        (thrown: unknown) => ({ error: thrown instanceof Error ? thrown : new Error(String(thrown)) }),
-      );
+      outcomes[index] = await handleSendError({ message, lease, error, meta: jobs[index]!.meta }).then(() => ({}), (thrown: unknown) => ({ error: asError(thrown) }));
     }
   });
 
   try {
     const stored = await storeSendResults(sent.map(({ message, externalId }) => ({ message, externalId, delivered: message.channel.type === "sandbox" })));
     for (const { message, externalId } of sent) {
-      if (!stored.has(message.id)) await storeSendResult({ message, externalId, delivered: message.channel.type === "sandbox" });
+      if (!stored.has(message.id)) await storeSendResultSlowly({ message, externalId, delivered: message.channel.type === "sandbox" });
     }
     await releaseSuccessors(sent.filter(({ message }) => message.isAutoReply).map(({ message }) => message.id));
   } catch (error) {
     // The provider accepted these but their results are not stored: the jobs retry, and find
     // the interrupted attempts (sendAttemptAt) — settled without sending twice.
-    for (const { index } of sent) outcomes[index] = { error: error instanceof Error ? error : new Error(String(error)) };
+    for (const { index } of sent) outcomes[index] = { error: asError(error) };
   }
 
-  await inLanes(slow, SEND_PARALLELISM, async (index) => {
+  await inLanes(slow, parallelism, async (index) => {
     const job = jobs[index]!;
-    outcomes[index] = await handleSendMessage(job.data, job.meta).then(
-      () => ({}),
-      (thrown: unknown) => ({ error: thrown instanceof Error ? thrown : new Error(String(thrown)) }),
-    );
+    outcomes[index] = await handleSendMessage(job.data, job.meta).then(() => ({}), (thrown: unknown) => ({ error: asError(thrown) }));
   });
   return outcomes;
-}
-
-/** How many provider calls of one batch run at once. */
-const SEND_PARALLELISM = Math.max(1, Number(process.env.SEND_JOB_PARALLELISM ?? 25));
-
-async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
 }
 
 type SendableMessage = { idempotencyKey: string | null; messageTag: string | null; replyToExternalId: string | null; id: string; conversation: { contact: { externalId: string } }; channel: LoadedMessage["channel"]; content: unknown };
@@ -276,40 +260,15 @@ type StoreSendResultOptions = { message: { id: string; workspaceId: string; chan
  * first: that one is kept. Statuses that arrived before the id (PendingStatus, rare) are applied
  * in the same transaction by the general path.
  */
-async function storeSendResult({ message, externalId, delivered }: StoreSendResultOptions) {
-  const status = delivered ? "delivered" : "sent";
-  const { rows } = await getPgPool().query<{ stored: boolean }>(
-    preparedQuery(
-      "send-message-sent",
-      `WITH waiting AS (SELECT 1 FROM "PendingStatus" WHERE "channelId" = $3 AND "externalId" = $2 LIMIT 1),
-       updated AS (
-         UPDATE "Message" SET
-           "externalId" = coalesce("externalId", $2),
-           status = CASE WHEN "externalId" IS NULL THEN $4::"DeliveryStatus" WHEN status = 'pending' THEN 'sent' ELSE status END,
-           "statusAt" = CASE WHEN "externalId" IS NULL THEN timezone('UTC', now()) ELSE "statusAt" END,
-           "sentAt" = CASE WHEN "externalId" IS NULL OR status = 'pending' THEN timezone('UTC', now()) ELSE "sentAt" END,
-           "errorCode" = CASE WHEN "externalId" IS NULL THEN NULL ELSE "errorCode" END,
-           "errorMessage" = CASE WHEN "externalId" IS NULL THEN NULL ELSE "errorMessage" END,
-           "sendAttemptAt" = NULL,
-           "updatedAt" = timezone('UTC', now())
-         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM waiting)
-         RETURNING id
-       ),
-       traced AS (
-         INSERT INTO "MessageTrace" (id, "workspaceId", "messageId", "webhookEventId", step, detail, "createdAt")
-         SELECT $5, $6, id, NULL, $4, $7::jsonb, $8::timestamptz AT TIME ZONE 'UTC' FROM updated
-       )
-       SELECT EXISTS (SELECT 1 FROM updated) AS stored`,
-      [message.id, externalId, message.channel.id, status, randomUUID(), message.workspaceId, JSON.stringify({ externalId }), new Date()],
-    ),
-  );
-  if (rows[0]?.stored) return;
-  await storeSendResultSlowly({ message, externalId, delivered });
+async function storeSendResult(result: StoreSendResultOptions) {
+  const stored = await storeSendResults([result]);
+  if (!stored.has(result.message.id)) await storeSendResultSlowly(result);
 }
 
 /**
- * storeSendResult for a batch's sends in one statement. Returns the ids it stored; the others
- * (a status that arrived before the id, an id an echo stored first) go through storeSendResult.
+ * The common case of storeSendResult for several sends in one statement: messages still without
+ * a provider id and no status waiting for theirs. Returns the ids it stored; the others (a status
+ * that arrived before the id, an id an echo stored first) need storeSendResultSlowly.
  */
 async function storeSendResults(results: StoreSendResultOptions[]): Promise<Set<string>> {
   if (results.length === 0) return new Set();
